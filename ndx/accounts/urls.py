@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("account/", views.dashboard, name="dashboard"),
+    path("account/organisation/", views.organisation_detail, name="organisation"),
+    path("account/organisation/invite/", views.invitation_create, name="invite"),
+    path(
+        "account/organisation/invitations/<int:pk>/cancel/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("account/organisation/members/<int:pk>/role/", views.membership_role, name="role"),
+    path("invitations/<str:token>/", views.invitation_landing, name="invitation"),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("staff/domains/", views.domain_list, name="domains"),
+    path("staff/domains/<int:pk>/remove/", views.domain_remove, name="domain_remove"),
+]

@@ -1,0 +1,157 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import services
+from .decorators import member_required, org_admin_required, staff_required
+from .forms import (
+    ApprovedDomainForm,
+    InvitationForm,
+    InvitedSignupForm,
+    RoleForm,
+    apply_validation_error,
+)
+from .models import ApprovedDomain, Invitation, Membership
+
+
+@login_required
+def dashboard(request):
+    return render(request, "accounts/dashboard.html", {"organisation": request.user.organisation})
+
+
+@member_required
+def organisation_detail(request):
+    organisation = request.user.organisation
+    context = {
+        "organisation": organisation,
+        "memberships": organisation.memberships.select_related("user"),
+        "invitations": Invitation.objects.pending().for_organisation(organisation),
+        "is_admin": request.user.is_org_admin,
+    }
+    return render(request, "accounts/organisation.html", context)
+
+
+@org_admin_required
+def invitation_create(request):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                inviter=request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}")
+            return redirect("accounts:organisation")
+    return render(request, "accounts/invite.html", {"form": form})
+
+
+@require_POST
+@org_admin_required
+def invitation_revoke(request, pk: int):
+    invitation = get_object_or_404(Invitation, pk=pk, organisation=request.user.organisation)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Invitation for {invitation.email} cancelled")
+    return redirect("accounts:organisation")
+
+
+@org_admin_required
+def membership_role(request, pk: int):
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, organisation=request.user.organisation
+    )
+    form = RoleForm(request.POST or None, initial={"role": membership.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"{membership.user} is now {membership.get_role_display()}")
+            return redirect("accounts:organisation")
+    return render(request, "accounts/role.html", {"form": form, "membership": membership})
+
+
+def invitation_landing(request, token: str):
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organisation", "invited_by"), token=token
+    )
+    signup_form = None
+    problem = None
+    if not invitation.is_usable:
+        problem = (
+            "This invitation has already been used."
+            if invitation.status == Invitation.Status.ACCEPTED
+            else "This invitation has been cancelled or has expired. Ask for a new one."
+        )
+    elif request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                services.invitation_accept(invitation=invitation, user=request.user)
+            except ValidationError as exc:
+                problem = " ".join(exc.messages)
+            else:
+                messages.success(request, f"You have joined {invitation.organisation}")
+                return redirect("accounts:organisation")
+    else:
+        signup_form = InvitedSignupForm(request.POST or None)
+        if request.method == "POST" and signup_form.is_valid():
+            try:
+                user = services.invitation_accept_new_user(
+                    invitation=invitation,
+                    full_name=signup_form.cleaned_data["full_name"],
+                    password=signup_form.cleaned_data["password1"],
+                )
+            except ValidationError as exc:
+                apply_validation_error(signup_form, exc)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"Welcome. You have joined {invitation.organisation}")
+                return redirect("accounts:dashboard")
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"invitation": invitation, "form": signup_form, "problem": problem},
+    )
+
+
+@staff_required
+def staff_home(request):
+    return render(request, "accounts/staff_home.html")
+
+
+@staff_required
+def domain_list(request):
+    form = ApprovedDomainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.approved_domain_add(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"{entry.domain} added to approved domains")
+            return redirect("accounts:domains")
+    domains = ApprovedDomain.objects.select_related("organisation")
+    return render(request, "accounts/domains.html", {"form": form, "domains": domains})
+
+
+@require_POST
+@staff_required
+def domain_remove(request, pk: int):
+    entry = get_object_or_404(ApprovedDomain, pk=pk)
+    services.approved_domain_remove(actor=request.user, entry=entry)
+    messages.success(request, f"{entry.domain} removed from approved domains")
+    return redirect("accounts:domains")

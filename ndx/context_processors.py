@@ -1,0 +1,53 @@
+"""Navigation that depends on who is signed in."""
+
+from django.urls import reverse
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    path = request.path
+    items: list[tuple[str, str]] = [("Home", reverse("home"))]
+    if user is not None and user.is_authenticated:
+        items.append(("Your account", reverse("accounts:dashboard")))
+        if user.organisation is not None:
+            items.append(("Your organisation", reverse("accounts:organisation")))
+        if user.is_staff:
+            items.append(("Staff", reverse("accounts:staff_home")))
+        items.append(("Sign out", reverse("account_logout")))
+    else:
+        items.append(("Sign in", reverse("account_login")))
+        items.append(("Create an account", reverse("account_signup")))
+    home = reverse("home")
+    nav = []
+    for text, href in items:
+        active = path == href if href == home else path.startswith(href)
+        nav.append({"text": text, "href": href, "active": active})
+    return {
+        "service_navigation": {
+            "serviceName": "National Digital Exchange",
+            "serviceUrl": home,
+            "navigation": nav,
+        }
+    }
+
+
+def site_chrome(request):
+    """Phase banner and footer, the same on every page."""
+    return {
+        "phase_banner": {
+            "tag": {"text": "Beta"},
+            "html": 'This is a new service. Tell us what you think in our <a class="govuk-link" '
+            f'href="{reverse("accessibility")}#contact">feedback and contact details</a>.',
+        },
+        "footer": {
+            "meta": {
+                "visuallyHiddenTitle": "Support links",
+                "items": [
+                    {"href": reverse("accessibility"), "text": "Accessibility statement"},
+                    {"href": reverse("cookies"), "text": "Cookies"},
+                    {"href": reverse("privacy"), "text": "Privacy"},
+                    {"href": reverse("healthz"), "text": "Service status"},
+                ],
+            }
+        },
+    }

@@ -1,0 +1,24 @@
+"""Load deterministic demo data. Running it twice changes nothing."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from ndx.accounts import demo as accounts_demo
+
+SECTIONS = [accounts_demo]
+
+
+class Command(BaseCommand):
+    help = "Create demo organisations, users and data. Idempotent."
+
+    def handle(self, *args, **options):
+        context: dict = {}
+        with transaction.atomic():
+            for section in SECTIONS:
+                context.update(section.seed(self.stdout, context) or {})
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/accounts/login/")
+        )
+        for section in SECTIONS:
+            for line in getattr(section, "describe", lambda: [])():
+                self.stdout.write(line)

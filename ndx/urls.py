@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from . import views
+
+# The admin signs in through django-allauth, so staff MFA applies there too.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "National Digital Exchange administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("cookies/", views.cookies, name="cookies"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("ndx.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "ndx.views.error_403"
+handler404 = "ndx.views.error_404"
+handler500 = "ndx.views.error_500"

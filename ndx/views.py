@@ -1,0 +1,76 @@
+"""Site-wide pages: home, information pages, health check and error pages."""
+
+from django.conf import settings
+from django.db import connections
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def home(request):
+    return render(request, "pages/home.html")
+
+
+def accessibility(request):
+    return render(request, "pages/accessibility.html")
+
+
+def cookies(request):
+    return render(request, "pages/cookies.html")
+
+
+def privacy(request):
+    return render(request, "pages/privacy.html")
+
+
+def _check_database() -> str:
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means the database is not usable
+        return f"error: {exc.__class__.__name__}"
+    return "ok"
+
+
+def _check_redis() -> str:
+    if not settings.REDIS_URL:
+        return "not configured"
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        client.ping()
+    except redis.RedisError as exc:
+        return f"error: {exc.__class__.__name__}"
+    return "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": _check_database(), "redis": _check_redis()}
+    healthy = all(v in ("ok", "not configured") for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
+
+
+def error_403(request, exception=None):
+    message = str(exception) if exception and str(exception) else None
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # e.g. the database is down: render without per-user navigation
+        return HttpResponseServerError(render_to_string("500.html"))
