@@ -235,17 +235,17 @@ class EngineConfig:
     """Tunable weights. Changing defaults changes rankings: bump ENGINE_VERSION."""
 
     # field weights (applied to sublinear TF-IDF of each field before L2 normalisation)
-    title_weight: float = 3.0
+    title_weight: float = 2.0
     summary_weight: float = 1.5
     description_weight: float = 1.0
     features_weight: float = 1.5
     categories_weight: float = 1.0
     # lexical channel (word part is BM25F over TF-IDF vocabulary/IDF; char part is cosine)
     bm25_k1: float = 1.2
-    bm25_b: float = 0.75
+    bm25_b: float = 0.4
     word_bigrams: bool = True
     word_weight: float = 0.6
-    char_weight: float = 0.4
+    char_weight: float = 0.2
     char_ngram_range: tuple[int, int] = (3, 5)
     char_fields: tuple[str, ...] = ("title", "summary", "features", "categories")
     char_field_max_chars: int = 600
@@ -256,14 +256,14 @@ class EngineConfig:
     lsa_fit_sample: int = 30000
     # fusion (lexical and semantic scores are each divided by their best score for the query)
     lexical_weight: float = 0.7
-    lsa_weight: float = 0.3
+    lsa_weight: float = 0.15
     embedding_weight: float = 0.3
-    category_weight: float = 0.0
+    category_weight: float = 0.3
     category_top: int = 3
     # queries
     max_query_chars: int = 8000
     query_head_chars: int = 200
-    query_head_repeat: int = 0
+    query_head_repeat: int = 3
     max_query_terms: int = 300
     max_query_char_ngrams: int = 600
     min_score: float = 0.0
@@ -616,7 +616,8 @@ class Index:
             sample = word[np.sort(rng.choice(n_docs, cfg.lsa_fit_sample, replace=False))]
         sample = self._word_tfidf(sample)
         self.svd = TruncatedSVD(n_components=k, random_state=cfg.random_state)
-        self.svd.fit(sample)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.svd.fit(sample)
 
     def _lsa_vectors(self, word: sp.csr_matrix) -> np.ndarray:
         if self.svd is None:
@@ -748,7 +749,7 @@ class Index:
             # a long notice opens with its title: count those words again
             head = analyse(_head(text, cfg.query_head_chars), cfg.word_bigrams)
             terms = terms + head * cfg.query_head_repeat
-        if not terms and not char_preprocess(text).strip():
+        if not terms:
             return None
         word_csc, char_csc = self._matrices()
         qw = self.word_vectorizer.transform([terms]).astype(np.float32)

@@ -39,18 +39,21 @@ def _template(component: str):
     )
 
 
-def _clean(value: Any) -> Any:
+def clean_params(value: Any) -> Any:
     """Drop None values, as Nunjucks callers do by leaving options out."""
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items() if v is not None}
+        return {k: clean_params(v) for k, v in value.items() if v is not None}
     if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
+        return [clean_params(v) for v in value]
     return value
 
 
 def render_component(component: str, params: dict[str, Any] | None = None) -> SafeString:
-    """Render a GOV.UK Frontend component, e.g. render_component("button", {"text": "Save"})."""
-    return mark_safe(_template(component).render(params=_clean(params or {})))  # noqa: S308 (autoescaping Jinja output)
+    """Render a GOV.UK Frontend component, e.g. render_component("button", {"text": "Save"}).
+
+    Parameters are passed exactly as given, as in Nunjucks (an explicit None is a null).
+    """
+    return mark_safe(_template(component).render(params=params or {}))  # noqa: S308 (autoescaping Jinja output)
 
 
 # --- Django forms --------------------------------------------------------------------------
@@ -233,7 +236,7 @@ def render_field(bf: forms.BoundField, *, page_heading: bool = False) -> SafeStr
     if bf.is_hidden:
         return mark_safe(str(bf))  # noqa: S308 (Django widget output)
     component, params = field_component(bf, page_heading=page_heading)
-    return render_component(component, params)
+    return render_component(component, clean_params(params))
 
 
 def error_href(bf: forms.BoundField) -> str:

@@ -250,10 +250,13 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
 # --- invitations ------------------------------------------------------------------------------
 
 
-def _send_invitation_email(invitation_id: int, base_url: str) -> None:
+def invitation_email_send(*, invitation_id: int, base_url: str) -> None:
+    """Email the invitation link. Sending again for the same invitation is harmless."""
     invitation = Invitation.objects.select_related("organisation", "invited_by").get(
         pk=invitation_id
     )
+    if invitation.status != Invitation.Status.PENDING:
+        return
     url = base_url.rstrip("/") + reverse("accounts:invitation", args=[invitation.token])
     context = {"invitation": invitation, "url": url, "service_name": settings.NDX_SERVICE_NAME}
     send_mail(
@@ -297,7 +300,9 @@ def invitation_create(*, inviter: User, email: str, role: str, base_url: str) ->
         obj=invitation,
         detail={"email": email, "role": role},
     )
-    transaction.on_commit(lambda: _send_invitation_email(invitation.pk, base_url))
+    from .tasks import send_invitation_email
+
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, base_url))
     return invitation
 
 

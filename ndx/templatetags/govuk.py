@@ -3,7 +3,7 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from ndx.govuk import render_component, render_error_summary, render_field
+from ndx.govuk import clean_params, render_component, render_error_summary, render_field
 
 register = template.Library()
 
@@ -13,7 +13,7 @@ def govuk(component: str, params: dict | None = None, **kwargs) -> SafeString:
     """{% govuk "button" text="Save" %} or {% govuk "table" params=table_params %}."""
     merged = dict(params or {})
     merged.update(kwargs)
-    return render_component(component, merged)
+    return render_component(component, clean_params(merged))
 
 
 @register.simple_tag
@@ -50,7 +50,7 @@ def allauth_field(attrs: dict, slots: dict) -> SafeString:
     }
     if attrs.get("type") == "textarea":
         params["value"] = slot_text("value")
-        return render_component("textarea", params)
+        return render_component("textarea", clean_params(params))
     params["type"] = attrs.get("type") or "text"
     params["autocomplete"] = attrs.get("autocomplete")
-    return render_component("input", params)
+    return render_component("input", clean_params(params))

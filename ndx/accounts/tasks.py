@@ -1,0 +1,18 @@
+"""Background work for accounts: sending invitation emails."""
+
+import smtplib
+
+from celery import shared_task
+
+from .services import invitation_email_send
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_invitation_email(self, invitation_id: int, base_url: str) -> None:
+    invitation_email_send(invitation_id=invitation_id, base_url=base_url)
