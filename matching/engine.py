@@ -248,12 +248,13 @@ class EngineConfig:
     char_weight: float = 0.2
     char_ngram_range: tuple[int, int] = (3, 5)
     char_fields: tuple[str, ...] = ("title", "summary", "features", "categories")
-    char_field_max_chars: int = 600
-    char_fit_sample: int = 30000
+    char_field_max_chars: int = 300
+    char_fit_sample: int = 10000
     char_min_df: int = 1
     # semantic channel
-    lsa_components: int = 256
-    lsa_fit_sample: int = 30000
+    lsa_components: int = 200
+    lsa_fit_sample: int = 10000
+    lsa_max_features: int = 40000
     # fusion (lexical and semantic scores are each divided by their best score for the query)
     lexical_weight: float = 0.7
     lsa_weight: float = 0.15
@@ -504,8 +505,8 @@ class Index:
         self.svd: TruncatedSVD | None = None
         self.docs: list[Document | None] = []
         self._row: dict[str, int] = {}
-        self._word = sp.csr_matrix((0, 0), dtype=np.float32)
-        self._char = sp.csr_matrix((0, 0), dtype=np.float32)
+        self._word = sp.csc_matrix((0, 0), dtype=np.float32)  # documents x terms, column-major
+        self._char = sp.csc_matrix((0, 0), dtype=np.float32)
         self._lsa = np.zeros((0, 0), dtype=np.float32)
         self._emb: np.ndarray | None = None
         self._alive = np.zeros(0, dtype=bool)
@@ -515,6 +516,7 @@ class Index:
         self._doc_categories = sp.csr_matrix((0, 0), dtype=np.float32)
         self._csc_cache: tuple[sp.csc_matrix, sp.csc_matrix] | None = None
         self._avg_len: dict[str, float] = {}
+        self._lsa_cols = np.zeros(0, dtype=np.int64)
 
     # ----------------------------------------------------------------- building
 
@@ -540,7 +542,7 @@ class Index:
             min_df=cfg.char_min_df if len(docs) > 50 else 1,
             dtype=np.float32,
         )
-        char_texts = [self._char_text(t, None) for t in texts]
+        char_texts = [self._char_text(t) for t in texts]
         sample = np.arange(len(docs))
         if cfg.char_fit_sample and len(docs) > cfg.char_fit_sample:
             sample = np.sort(rng.choice(len(docs), cfg.char_fit_sample, replace=False))
@@ -550,10 +552,18 @@ class Index:
         self._lsa_fit(word, rng)
         self._append(docs, texts, word, char)
 
-    def _char_text(self, texts: Mapping[str, str], name: str | None) -> str:
+    def _char_text(self, texts: Mapping[str, str], name: str | None = None) -> str:
+        """Short fields for the char model; the title is repeated to weight it."""
         cfg = self.config
-        names = cfg.char_fields if name is None else (name,)
-        return " ".join(truncate(texts[n], cfg.char_field_max_chars) for n in names if texts[n])
+        parts: list[str] = []
+        for field_name in cfg.char_fields:
+            value = texts.get(field_name, "")
+            if not value:
+                continue
+            value = truncate(value, cfg.char_field_max_chars)
+            repeat = max(1, round(cfg.field_weights().get(field_name, 1.0)))
+            parts.extend([value] * (repeat if field_name == "title" else 1))
+        return " ".join(parts)
 
     def _word_counts(self, tokens: list[dict[str, list[str]]], name: str) -> sp.csr_matrix:
         assert self.word_vectorizer is not None
@@ -593,36 +603,42 @@ class Index:
 
     def _char_matrix(self, texts: list[dict[str, str]]) -> sp.csr_matrix:
         assert self.char_vectorizer is not None
-        weights = self.config.field_weights()
-        total: sp.csr_matrix | None = None
-        for name in self.config.char_fields:
-            if weights.get(name, 0) <= 0 or not any(t[name] for t in texts):
-                continue
-            part = self.char_vectorizer.transform([self._char_text(t, name) for t in texts])
-            total = part * weights[name] if total is None else total + part * weights[name]
-        if total is None:
-            total = sp.csr_matrix((len(texts), len(self.char_vectorizer.vocabulary_)))
-        return normalize(total.astype(np.float32), copy=False).tocsr()
+        matrix = self.char_vectorizer.transform([self._char_text(t) for t in texts])
+        return normalize(matrix.astype(np.float32), copy=False).tocsr()
 
     def _lsa_fit(self, word: sp.csr_matrix, rng: np.random.Generator) -> None:
         cfg = self.config
         n_docs, n_feat = word.shape
-        k = min(cfg.lsa_components, n_docs - 1, n_feat - 1)
+        self._lsa_cols = self._lsa_columns()
+        k = min(cfg.lsa_components, n_docs - 1, len(self._lsa_cols) - 1)
         if cfg.lsa_weight <= 0 or k < 2:
             self.svd = None
             return
         sample = word
         if cfg.lsa_fit_sample and n_docs > cfg.lsa_fit_sample:
             sample = word[np.sort(rng.choice(n_docs, cfg.lsa_fit_sample, replace=False))]
-        sample = self._word_tfidf(sample)
+        sample = self._word_tfidf(sample)[:, self._lsa_cols]
         self.svd = TruncatedSVD(n_components=k, random_state=cfg.random_state)
         with np.errstate(invalid="ignore", divide="ignore"):
             self.svd.fit(sample)
 
+    def _lsa_columns(self) -> np.ndarray:
+        """Unigram columns with the highest document frequency (LSA works on these only)."""
+        assert self.word_vectorizer is not None
+        vocab = self.word_vectorizer.vocabulary_
+        idf = self.word_vectorizer.idf_
+        cols = np.array([c for t, c in vocab.items() if " " not in t], dtype=np.int64)
+        limit = self.config.lsa_max_features
+        if limit and len(cols) > limit:
+            cols = cols[np.argsort(idf[cols], kind="stable")[:limit]]
+        return np.sort(cols)
+
     def _lsa_vectors(self, word: sp.csr_matrix) -> np.ndarray:
         if self.svd is None:
             return np.zeros((word.shape[0], 0), dtype=np.float32)
-        return normalize(self.svd.transform(self._word_tfidf(word))).astype(np.float32)
+        return normalize(self.svd.transform(self._word_tfidf(word)[:, self._lsa_cols])).astype(
+            np.float32
+        )
 
     def _append(
         self,
@@ -640,10 +656,11 @@ class Index:
             self._row[doc.id] = start + offset
         self.docs.extend(docs)
         if start == 0:
-            self._word, self._char, self._lsa, self._emb = word, char, lsa, emb
+            self._word, self._char = word.tocsc(), char.tocsc()
+            self._lsa, self._emb = lsa, emb
         else:
-            self._word = sp.vstack([self._word, word], format="csr")
-            self._char = sp.vstack([self._char, char], format="csr")
+            self._word = sp.vstack([self._word, word], format="csc")
+            self._char = sp.vstack([self._char, char], format="csc")
             self._lsa = np.vstack([self._lsa, lsa])
             if emb is not None and self._emb is not None:
                 self._emb = np.vstack([self._emb, emb])
@@ -710,8 +727,8 @@ class Index:
         keep = np.flatnonzero(self._alive)
         self.docs = [self.docs[i] for i in keep]
         self._row = {d.id: i for i, d in enumerate(self.docs) if d is not None}
-        self._word = self._word[keep]
-        self._char = self._char[keep]
+        self._word = sp.csc_matrix(self._word[keep])
+        self._char = sp.csc_matrix(self._char[keep])
         self._lsa = self._lsa[keep]
         if self._emb is not None:
             self._emb = self._emb[keep]
@@ -734,9 +751,7 @@ class Index:
     # ----------------------------------------------------------------- scoring
 
     def _matrices(self) -> tuple[sp.csc_matrix, sp.csc_matrix]:
-        if self._csc_cache is None:
-            self._csc_cache = (self._word.tocsc(), self._char.tocsc())
-        return self._csc_cache
+        return self._word, self._char
 
     def _prepare_query(self, query_text: str) -> str:
         return truncate(clean_text(query_text), self.config.max_query_chars)
@@ -764,7 +779,8 @@ class Index:
         lexical = cfg.word_weight * word + cfg.char_weight * _sparse_scores(char_csc, ci, cv)
         out = {"lexical": lexical, "word_query": qw}
         if self.svd is not None and qw.nnz:
-            qv = normalize(self.svd.transform(normalize(qw))).astype(np.float32).ravel()
+            q_lsa = normalize(qw)[:, self._lsa_cols]
+            qv = normalize(self.svd.transform(q_lsa)).astype(np.float32).ravel()
             out["lsa"] = self._lsa @ qv
         if self.embedder is not None and self._emb is not None:
             qe = self.embedder.encode([text], is_query=True)[0]

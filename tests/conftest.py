@@ -53,3 +53,12 @@ def _eager_celery_by_default(request):
 @pytest.fixture(autouse=True)
 def _fast_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits live in the cache (Redis when REDIS_URL is set): start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
