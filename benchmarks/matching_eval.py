@@ -20,7 +20,6 @@ import random
 import statistics
 import sys
 import time
-import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
@@ -228,20 +227,23 @@ def rss_bytes() -> int:
         return 0
 
 
+def peak_rss_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run_synthetic(n: int, config: EngineConfig, queries: int = 300) -> None:
     docs, words, rng = synthetic_catalogue(n)
     gc.collect()
     rss_before = rss_bytes()
-    tracemalloc.start()
     start = time.perf_counter()
     index = build_index(docs, config)
     build_s = time.perf_counter() - start
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     gc.collect()
     rss_after = rss_bytes()
     size = len(index.to_bytes())
-    print(f"synthetic n={n} build_s={build_s:.1f} build_peak_traced_mib={peak / 2**20:.0f}")
+    print(f"synthetic n={n} build_s={build_s:.1f} peak_rss_mib={peak_rss_mib():.0f}")
     print(
         f"synthetic index_structures_mib={index.memory_bytes() / 2**20:.0f} "
         f"serialised_mib={size / 2**20:.0f} rss_delta_mib={(rss_after - rss_before) / 2**20:.0f}"

@@ -246,7 +246,7 @@ class EngineConfig:
     word_bigrams: bool = True
     word_weight: float = 0.6
     char_weight: float = 0.2
-    char_ngram_range: tuple[int, int] = (3, 5)
+    char_ngram_range: tuple[int, int] = (3, 4)
     char_fields: tuple[str, ...] = ("title", "summary", "features", "categories")
     char_field_max_chars: int = 300
     char_fit_sample: int = 10000
@@ -618,7 +618,7 @@ class Index:
         if cfg.lsa_fit_sample and n_docs > cfg.lsa_fit_sample:
             sample = word[np.sort(rng.choice(n_docs, cfg.lsa_fit_sample, replace=False))]
         sample = self._word_tfidf(sample)[:, self._lsa_cols]
-        self.svd = TruncatedSVD(n_components=k, random_state=cfg.random_state)
+        self.svd = TruncatedSVD(n_components=k, n_iter=3, random_state=cfg.random_state)
         with np.errstate(invalid="ignore", divide="ignore"):
             self.svd.fit(sample)
 

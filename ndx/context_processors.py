@@ -18,10 +18,12 @@ def navigation(request):
         items.append(("Sign in", reverse("account_login")))
         items.append(("Create an account", reverse("account_signup")))
     home = reverse("home")
-    nav = []
-    for text, href in items:
-        active = path == href if href == home else path.startswith(href)
-        nav.append({"text": text, "href": href, "active": active})
+    # The one item whose URL is the longest prefix of this page is the current one.
+    matches = [
+        href for _, href in items if path == href or (href != home and path.startswith(href))
+    ]
+    current = max(matches, key=len) if matches else None
+    nav = [{"text": text, "href": href, "active": href == current} for text, href in items]
     return {
         "service_navigation": {
             "serviceName": "National Digital Exchange",

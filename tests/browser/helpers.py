@@ -10,3 +10,10 @@ def sign_in(page, live_server, user) -> None:
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
     )
+
+
+def click_and_wait(page, locator) -> None:
+    """Click something that submits a form or follows a link, and wait for the new page."""
+    with page.expect_navigation():
+        locator.click()
+    page.wait_for_load_state("load")

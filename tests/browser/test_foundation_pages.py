@@ -17,7 +17,7 @@ from ..accounts.factories import (
     member,
 )
 from .fixtures import assert_no_axe_violations
-from .helpers import sign_in
+from .helpers import click_and_wait, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,14 +42,14 @@ def test_public_pages_have_no_axe_violations(page):
 
 def test_form_errors_have_no_axe_violations_and_link_to_fields(page):
     page.goto("/accounts/signup/")
-    page.get_by_role("button", name="Sign Up").click()
+    click_and_wait(page, page.get_by_role("button", name="Sign Up"))
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
     assert_no_axe_violations(page)
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("nobody@example.gov.uk")
     page.locator("#id_password").fill("wrong")
-    page.get_by_role("button", name="Sign In").click()
+    click_and_wait(page, page.get_by_role("button", name="Sign In"))
     assert page.locator(".govuk-error-summary").is_visible()
     assert_no_axe_violations(page)
 
@@ -73,7 +73,7 @@ def test_organisation_pages_have_no_axe_violations(page, live_server):
         page.goto(url)
         assert_no_axe_violations(page)
     page.goto("/account/organisation/invite/")
-    page.get_by_role("button", name="Send invitation").click()
+    click_and_wait(page, page.get_by_role("button", name="Send invitation"))
     assert page.locator(".govuk-error-summary").is_visible()
     assert_no_axe_violations(page)
 
@@ -85,7 +85,7 @@ def test_staff_pages_have_no_axe_violations(page, live_server):
     assert "2fa%2Ftotp%2Factivate" in page.url
     assert_no_axe_violations(page)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Confirm").click()
+    click_and_wait(page, page.get_by_role("button", name="Confirm"))
     assert "/accounts/2fa/totp/activate/" in page.url
     assert "Activate Authenticator App" in page.content()
     assert_no_axe_violations(page)
@@ -105,28 +105,28 @@ def test_invitation_landing_has_no_axe_violations(page):
 
 def test_supplier_signs_up_verifies_email_and_invites_a_colleague(page, live_server):
     page.goto("/")
-    page.get_by_role("link", name="Create an account").first.click()
+    click_and_wait(page, page.get_by_role("link", name="Create an account").first)
     page.get_by_label("Email").fill("owner@brightidea.co.uk")
     page.get_by_label("Full name").fill("Rosa Diaz")
     page.get_by_label("Sell technology to the public sector").check()
     page.get_by_label("Organisation name").fill("Bright Idea Ltd")
     page.locator("#id_password1").fill("Copper-Kettle-Meadow-7")
     page.locator("#id_password2").fill("Copper-Kettle-Meadow-7")
-    page.get_by_role("button", name="Sign Up").click()
+    click_and_wait(page, page.get_by_role("button", name="Sign Up"))
     assert "Verify Your Email Address" in page.content()
     assert_no_axe_violations(page)
 
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[-1].body)
     page.goto(link.group(1))
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Confirm").click()
+    click_and_wait(page, page.get_by_role("button", name="Confirm"))
     page.goto("/account/")
     assert "Bright Idea Ltd" in page.content()
 
-    page.get_by_role("link", name="Bright Idea Ltd").click()
-    page.get_by_role("button", name="Invite a colleague").click()
+    click_and_wait(page, page.get_by_role("link", name="Bright Idea Ltd"))
+    click_and_wait(page, page.get_by_role("button", name="Invite a colleague"))
     page.get_by_label("Email address").fill("colleague@brightidea.co.uk")
-    page.get_by_role("button", name="Send invitation").click()
+    click_and_wait(page, page.get_by_role("button", name="Send invitation"))
     assert "Invitation sent to colleague@brightidea.co.uk" in page.content()
     assert Invitation.objects.filter(email="colleague@brightidea.co.uk").exists()
     assert User.objects.get(email="owner@brightidea.co.uk").is_org_admin
