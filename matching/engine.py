@@ -18,7 +18,7 @@ import math
 import os
 import pickle
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -234,7 +234,7 @@ class Filters:
 class EngineConfig:
     """Tunable weights. Changing defaults changes rankings: bump ENGINE_VERSION."""
 
-    # field weights (applied to sublinear TF-IDF of each field before L2 normalisation)
+    # field weights (BM25F term-count weights for words; title repetition for char n-grams)
     title_weight: float = 2.0
     summary_weight: float = 1.5
     description_weight: float = 1.0
@@ -456,7 +456,7 @@ def _embed_text(fields_: Mapping[str, str]) -> str:
     return ". ".join(parts)
 
 
-def _max_normalise(x: np.ndarray, alive: np.ndarray | None = None) -> np.ndarray:
+def _max_normalise(x: np.ndarray) -> np.ndarray:
     top = float(x.max()) if x.size else 0.0
     return x / top if top > 0 else np.zeros_like(x)
 
@@ -1097,6 +1097,3 @@ def config_from_mapping(data: Mapping[str, Any]) -> EngineConfig:
     """EngineConfig from a dict (e.g. Django settings), ignoring unknown keys."""
     known = {f.name for f in fields(EngineConfig)}
     return replace(EngineConfig(), **{k: v for k, v in data.items() if k in known})
-
-
-ProgressCallback = Callable[[int, int], None]
