@@ -127,30 +127,18 @@ def field_component(bf: forms.BoundField, *, page_heading: bool = False) -> tupl
     css = widget.attrs.get("class")
     attributes = _extra_attributes(widget) or None
 
-    if isinstance(widget, forms.CheckboxSelectMultiple):
+    if isinstance(widget, forms.RadioSelect):  # CheckboxSelectMultiple is a RadioSelect too
+        multiple = isinstance(widget, forms.CheckboxSelectMultiple)
         legend = {"text": _label_text(bf), "classes": "govuk-fieldset__legend--m"}
         if page_heading:
             legend.update({"isPageHeading": True, "classes": "govuk-fieldset__legend--l"})
-        return "checkboxes", {
+        return "checkboxes" if multiple else "radios", {
             "idPrefix": field_id,
             "name": bf.html_name,
             "fieldset": {"legend": legend},
             "hint": common["hint"],
             "errorMessage": common["errorMessage"],
-            "items": _choice_items(bf, multiple=True),
-            "classes": css,
-        }
-    if isinstance(widget, forms.RadioSelect):
-        legend = {"text": _label_text(bf), "classes": "govuk-fieldset__legend--m"}
-        if page_heading:
-            legend.update({"isPageHeading": True, "classes": "govuk-fieldset__legend--l"})
-        return "radios", {
-            "idPrefix": field_id,
-            "name": bf.html_name,
-            "fieldset": {"legend": legend},
-            "hint": common["hint"],
-            "errorMessage": common["errorMessage"],
-            "items": _choice_items(bf, multiple=False),
+            "items": _choice_items(bf, multiple=multiple),
             "classes": css,
         }
     if isinstance(widget, forms.CheckboxInput):

@@ -55,3 +55,17 @@ def test_markup_in_values_and_errors_is_escaped():
     html = render_field(form["name"])
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_multiple_choice_renders_checkboxes_with_selected_items():
+    class Certs(forms.Form):
+        certs = forms.MultipleChoiceField(
+            label="Certifications",
+            choices=[("ce", "Cyber Essentials"), ("iso", "ISO 27001")],
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    html = render_field(Certs(data={"certs": ["iso"]})["certs"])
+    assert "govuk-checkboxes" in html and "govuk-radios" not in html
+    assert html.count("checked") == 1
+    assert 'value="iso" checked' in html
