@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import random
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from matching.engine import (  # noqa: E402
+from matching.engine import (
     ENGINE_VERSION,
     Document,
     EngineConfig,
