@@ -16,6 +16,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("ndx.accounts.urls")),
+    path("", include("catalogue.urls")),
+    path("", include("suppliers.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,1 @@
+"""Catalogue forms: frameworks."""

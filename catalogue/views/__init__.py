@@ -1,0 +1,1 @@
+"""Catalogue views, by audience and topic."""

@@ -1,0 +1,1 @@
+"""Supplier pages: dashboard, profile, applications; staff review of applications and standing."""
