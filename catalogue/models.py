@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -216,6 +217,9 @@ class Offer(models.Model):
         "OfferRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status_reason = models.TextField(blank=True)
+    # Kept up to date by the reviews app: the plain average and count of published reviews.
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     first_published_at = models.DateTimeField(null=True, blank=True)
@@ -314,6 +318,11 @@ class OfferRevision(models.Model):
     rejection_reason = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
+    # Search fields, written by catalogue.services.revision_search_index when a revision is
+    # published (published revisions never change, so neither do these).
+    search_text = models.TextField(blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+
     objects = OfferRevisionQuerySet.as_manager()
 
     # The content fields: what a revision says, compared field by field in the review diff.
@@ -381,6 +390,39 @@ class OfferRevision(models.Model):
 
     def cpv_divisions(self) -> list[str]:
         return sorted({code[:2] for code in self.cpv_codes})
+
+
+class RevisionFacet(models.Model):
+    """One value of a multi-valued facet of a published revision (category, CPV division,
+    certification), so that search can filter and count them with plain indexed joins."""
+
+    class Kind(models.TextChoices):
+        CATEGORY = "category", "Category"
+        CPV_DIVISION = "cpv", "CPV division"
+        CERTIFICATION = "cert", "Certification"
+
+    revision = models.ForeignKey(OfferRevision, on_delete=models.CASCADE, related_name="facets")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("revision", "kind", "value", name="facet_unique_value")
+        ]
+        indexes = [models.Index(fields=["kind", "value"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}={self.value}"
+
+
+class SearchTerm(models.Model):
+    """The vocabulary of published offers, for correcting misspelt and split/joined words."""
+
+    word = models.CharField(max_length=60, unique=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.word
 
 
 def _document_path(instance: OfferDocument, filename: str) -> str:

@@ -30,6 +30,7 @@ from .models import (
     PricingModel,
     VatTreatment,
 )
+from .search_index import revision_search_index
 
 
 def _require_staff(actor: User, what: str) -> None:
@@ -627,6 +628,7 @@ def _publish(offer: Offer, revision: OfferRevision, actor: User | None) -> None:
     offer.status_reason = ""
     offer.first_published_at = offer.first_published_at or now
     offer.save()
+    revision_search_index(revision_ids=[revision.pk])
 
 
 @transaction.atomic

@@ -45,7 +45,8 @@ class LotApplicationFactory(factory.django.DjangoModelFactory):
 
 def approved_supplier(lot, organisation=None, **profile_kwargs):
     """A supplier organisation with a profile, approved for `lot` and active on its framework."""
-    profile = SupplierProfileFactory(
+    existing = SupplierProfile.objects.filter(organisation=organisation).first()
+    profile = existing or SupplierProfileFactory(
         **({"organisation": organisation} if organisation else {}), **profile_kwargs
     )
     organisation = profile.organisation
