@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 
 from ndx.accounts.models import Organisation, User
 from ndx.audit.services import audit_record
@@ -770,7 +770,7 @@ def revision_diff(revision: OfferRevision) -> list[dict[str, Any]]:
         rows.append(
             {
                 "field": field,
-                "label": OfferRevision._meta.get_field(field).verbose_name.capitalize(),
+                "label": capfirst(OfferRevision._meta.get_field(field).verbose_name),
                 "old": _display(revision, field, old) if previous is not None else None,
                 "new": _display(revision, field, new),
             }

@@ -1,16 +1,123 @@
 from django.urls import path  # noqa: F401
 
-from .views import frameworks, imports, offers  # noqa: F401
+from .views import frameworks, imports, offers, search  # noqa: F401
 
 app_name = "catalogue"
 
 # Staff pages for frameworks, lots and declaration questions (views/frameworks.py).
-framework_patterns: list = []
+framework_patterns: list = [
+    path("staff/frameworks/", frameworks.framework_list, name="staff_frameworks"),
+    path("staff/frameworks/new/", frameworks.framework_create, name="staff_framework_create"),
+    path("staff/frameworks/<int:pk>/", frameworks.framework_detail, name="staff_framework_detail"),
+    path("staff/frameworks/<int:pk>/edit/", frameworks.framework_edit, name="staff_framework_edit"),
+    path(
+        "staff/frameworks/<int:pk>/open/",
+        frameworks.framework_action,
+        {"action": "open"},
+        name="staff_framework_open",
+    ),
+    path(
+        "staff/frameworks/<int:pk>/request-live/",
+        frameworks.framework_action,
+        {"action": "request_live"},
+        name="staff_framework_request_live",
+    ),
+    path(
+        "staff/frameworks/<int:pk>/approve-live/",
+        frameworks.framework_action,
+        {"action": "approve_live"},
+        name="staff_framework_approve_live",
+    ),
+    path(
+        "staff/frameworks/<int:pk>/close/",
+        frameworks.framework_action,
+        {"action": "close"},
+        name="staff_framework_close",
+    ),
+    path("staff/frameworks/<int:pk>/lots/new/", frameworks.lot_create, name="staff_lot_create"),
+    path(
+        "staff/frameworks/<int:pk>/lots/<int:lot_pk>/edit/",
+        frameworks.lot_edit,
+        name="staff_lot_edit",
+    ),
+    path("staff/frameworks/<int:pk>/questions/", frameworks.question_list, name="staff_questions"),
+    path(
+        "staff/frameworks/<int:pk>/questions/<int:q_pk>/remove/",
+        frameworks.question_remove,
+        name="staff_question_remove",
+    ),
+]
 
 # Supplier offer editing, staff review queue, public offer pages (views/offers.py).
-offer_patterns: list = []
+offer_patterns: list = [
+    path("suppliers/offers/", offers.supplier_offers, name="supplier_offers"),
+    path("suppliers/offers/new/", offers.supplier_offer_create, name="supplier_offer_create"),
+    path("suppliers/offers/<int:pk>/", offers.supplier_offer, name="supplier_offer"),
+    path("suppliers/offers/<int:pk>/edit/", offers.supplier_offer_edit, name="supplier_offer_edit"),
+    path(
+        "suppliers/offers/<int:pk>/submit/",
+        offers.supplier_offer_submit,
+        name="supplier_offer_submit",
+    ),
+    path(
+        "suppliers/offers/<int:pk>/recall/",
+        offers.supplier_offer_recall,
+        name="supplier_offer_recall",
+    ),
+    path(
+        "suppliers/offers/<int:pk>/withdraw/",
+        offers.supplier_offer_withdraw,
+        name="supplier_offer_withdraw",
+    ),
+    path(
+        "suppliers/offers/<int:pk>/delete/",
+        offers.supplier_offer_delete,
+        name="supplier_offer_delete",
+    ),
+    path(
+        "suppliers/offers/<int:pk>/documents/",
+        offers.supplier_offer_documents,
+        name="supplier_offer_documents",
+    ),
+    path(
+        "suppliers/offers/<int:pk>/documents/<int:doc_pk>/remove/",
+        offers.supplier_offer_document_remove,
+        name="supplier_offer_document_remove",
+    ),
+    path("staff/offers/", offers.staff_offer_queue, name="staff_offer_queue"),
+    path(
+        "staff/offers/review/<int:revision_pk>/",
+        offers.staff_offer_review,
+        name="staff_offer_review",
+    ),
+    path("staff/offers/<int:pk>/", offers.staff_offer, name="staff_offer"),
+    path("staff/offers/<int:pk>/suspend/", offers.staff_offer_suspend, name="staff_offer_suspend"),
+    path(
+        "staff/offers/<int:pk>/reinstate/",
+        offers.staff_offer_reinstate,
+        name="staff_offer_reinstate",
+    ),
+    path("catalogue/offers/<int:pk>/", offers.offer_detail, name="offer_detail"),
+    path(
+        "catalogue/offers/<int:pk>/documents/<int:doc_pk>/",
+        offers.offer_document,
+        name="offer_document",
+    ),
+]
 
 # Staff catalogue uploads (views/imports.py).
-import_patterns: list = []
+import_patterns: list = [
+    path("staff/imports/", imports.import_list, name="staff_imports"),
+    path("staff/imports/new/", imports.import_create, name="staff_import_create"),
+    path("staff/imports/<int:pk>/", imports.import_detail, name="staff_import"),
+]
 
-urlpatterns = framework_patterns + offer_patterns + import_patterns
+# Buyer discovery: search and compare (views/search.py).
+search_patterns: list = [
+    path("catalogue/", search.search, name="search"),
+    path("catalogue/compare/", search.compare, name="compare"),
+    path("catalogue/compare/add/", search.compare_add, name="compare_add"),
+    path("catalogue/compare/remove/", search.compare_remove, name="compare_remove"),
+]
+
+urlpatterns = framework_patterns + offer_patterns + import_patterns + search_patterns

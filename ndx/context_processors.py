@@ -6,8 +6,16 @@ from django.urls import reverse
 def navigation(request):
     user = getattr(request, "user", None)
     path = request.path
-    items: list[tuple[str, str]] = [("Home", reverse("home"))]
+    items: list[tuple[str, str]] = [
+        ("Home", reverse("home")),
+        ("Find deals", reverse("catalogue:search")),
+    ]
     if user is not None and user.is_authenticated:
+        if user.is_buyer:
+            items.append(("Requirements", reverse("buying:requirements")))
+            items.append(("Saved searches", reverse("buying:saved_searches")))
+        if user.is_supplier:
+            items.append(("Supplier dashboard", reverse("suppliers:dashboard")))
         items.append(("Your account", reverse("accounts:dashboard")))
         if user.organisation is not None:
             items.append(("Your organisation", reverse("accounts:organisation")))

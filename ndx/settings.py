@@ -198,6 +198,13 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 
+# Matching: where index builds are stored (shared by web and worker processes in
+# production: mount one volume for both), whether to use the sentence-embedding model
+# (needs `pip install .[embeddings]`), and how often a web process looks for a newer index.
+MATCHING_INDEX_DIR = Path(os.environ.get("NDX_INDEX_DIR", BASE_DIR / "var" / "matching"))
+MATCHING_EMBEDDINGS = os.environ.get("NDX_MATCHING_EMBEDDINGS", "") == "1"
+MATCHING_REFRESH_SECONDS = float(os.environ.get("NDX_MATCHING_REFRESH_SECONDS", "1"))
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("ndx.accounts.urls")),
     path("", include("catalogue.urls")),
+    path("", include("buying.urls")),
+    path("", include("matching.urls")),
     path("", include("suppliers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -372,3 +372,45 @@ def framework_membership_set_status(
         detail={"from": previous, "to": status, "reason": reason},
     )
     return membership
+
+
+@transaction.atomic
+def framework_membership_allow_reapplication(
+    *, actor: User, membership: FrameworkMembership
+) -> None:
+    """Let a removed supplier apply to the framework again.
+
+    Removal is final for the membership row, and a supplier whose standing is not active cannot
+    apply; staff clear the removed standing (the audit log keeps it) so the supplier can apply
+    afresh. It rejoins, with an active membership, only when staff approve a new application.
+    """
+    _require_staff(actor, "let a removed supplier apply again")
+    membership = FrameworkMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != FrameworkMembership.Status.REMOVED:
+        raise ValidationError("Only a removed supplier needs permission to apply again.")
+    audit_record(
+        actor=actor,
+        action="framework_membership.reapplication_allowed",
+        obj=membership,
+        organisation=membership.supplier,
+        detail={"removed_reason": membership.reason},
+    )
+    membership.delete()
+
+
+# What a profile still needs before the supplier can apply (mirrors SupplierProfile.is_complete).
+PROFILE_REQUIRED = (
+    ("legal_name", "Legal name"),
+    ("companies_house_number", "Companies House number"),
+    ("postcode", "Postcode"),
+    ("region", "Region"),
+    ("size", "Staff headcount, and turnover or balance sheet total"),
+    ("contact_email", "Contact email address"),
+)
+
+
+def profile_missing(profile: SupplierProfile) -> list[str]:
+    """Labels of the details a profile still needs to be complete (all of them if unsaved)."""
+    if profile.pk is None:
+        return [label for _, label in PROFILE_REQUIRED]
+    return [label for field, label in PROFILE_REQUIRED if not getattr(profile, field)]

@@ -1,7 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "suppliers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("suppliers/", views.dashboard, name="dashboard"),
+    path("suppliers/profile/", views.profile_edit, name="profile_edit"),
+    path("suppliers/frameworks/", views.frameworks, name="frameworks"),
+    path("suppliers/frameworks/lots/<int:lot_pk>/apply/", views.apply, name="apply"),
+    path(
+        "suppliers/applications/<int:pk>/withdraw/",
+        views.application_withdraw,
+        name="application_withdraw",
+    ),
+    path("suppliers/<int:pk>/", views.public_profile, name="public_profile"),
+    path("staff/applications/", views.staff_applications, name="staff_applications"),
+    path("staff/applications/<int:pk>/", views.staff_application, name="staff_application"),
+    path("staff/suppliers/", views.staff_supplier_frameworks, name="staff_supplier_frameworks"),
+    path(
+        "staff/frameworks/<int:framework_pk>/suppliers/",
+        views.staff_framework_suppliers,
+        name="staff_framework_suppliers",
+    ),
+    path("staff/memberships/<int:pk>/", views.staff_membership, name="staff_membership"),
+]

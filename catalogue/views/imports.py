@@ -1,1 +1,64 @@
-"""Catalogue views: imports."""
+"""Catalogue views: imports. Staff upload catalogue files; a background task imports them."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from ndx.accounts.decorators import staff_required
+from ndx.accounts.forms import apply_validation_error
+
+from ..forms.imports import CatalogueImportForm
+from ..importing import catalogue_import_create
+from ..models import CatalogueImport
+
+ERRORS_SHOWN = 50
+
+
+@staff_required
+def import_list(request):
+    imports = CatalogueImport.objects.select_related("uploaded_by")[:100]
+    return render(request, "catalogue/staff/import_list.html", {"imports": imports})
+
+
+@staff_required
+def import_create(request):
+    # Bound on every POST: a post with no fields at all must still show "Select a file".
+    form = (
+        CatalogueImportForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else CatalogueImportForm()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = catalogue_import_create(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                framework_reference=form.cleaned_data["framework"],
+                lot_slug=form.cleaned_data["lot_slug"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            # No banner: the import page shows whether it is queued, running, done or failed.
+            return redirect("catalogue:staff_import", pk=record.pk)
+    return render(request, "catalogue/staff/import_form.html", {"form": form})
+
+
+@staff_required
+def import_detail(request, pk: int):
+    record = get_object_or_404(CatalogueImport.objects.select_related("uploaded_by"), pk=pk)
+    in_progress = record.status in (CatalogueImport.Status.QUEUED, CatalogueImport.Status.RUNNING)
+    result_text = (
+        f"{record.rows_total:,} offers: {record.created:,} created, {record.updated:,} updated, "
+        f"from {record.suppliers:,} supplier{'s' if record.suppliers != 1 else ''}"
+    )
+    context = {
+        "record": record,
+        "in_progress": in_progress,
+        # The page reloads itself while the import runs (no JavaScript needed); it can be
+        # turned off, for people who need the page to stay still.
+        "refresh": request.GET.get("refresh") != "off",
+        "result_text": result_text,
+        "errors_shown": record.errors[:ERRORS_SHOWN],
+        "errors_more": max(0, len(record.errors) - ERRORS_SHOWN),
+    }
+    return render(request, "catalogue/staff/import_detail.html", context)

@@ -1,0 +1,334 @@
+"""Catalogue search benchmark on PostgreSQL.
+
+    python benchmarks/search.py [--offers 100000] [--database postgres://postgres@127.0.0.1:5432/ndx_bench]
+                                [--seconds 15] [--workers 2] [--concurrency 8] [--rebuild]
+
+1. Loads N synthetic published offers (default 100,000) into a dedicated PostgreSQL database
+   (created if missing; reloaded only when the count differs or --rebuild is given), through
+   the same search indexing the application uses.
+2. Measures search page latency (p50, p95) for a fixed set of queries and filters through the
+   Django test client, including facet counts and rendering.
+3. Starts gunicorn with the real application plus a bare Django view and measures the
+   throughput of the search page against the bare view, in the same run.
+Prints every figure. Aim: p95 < 100 ms at 100,000 offers; search >= 1/4 of the bare view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+QUERIES = [
+    {"q": "case management"},
+    {"q": "cyber secuirty monitoring"},
+    {"q": "share point intranet"},
+    {"q": "payroll", "sme": "yes"},
+    {"q": "cloud hosting", "hosting": "uk", "sort": "price"},
+    {"q": "data analytics", "cert": "iso-27001"},
+    {"pricing": "per_day", "price_max": "800"},
+    {"q": "microsoft licences", "sort": "-price"},
+    {},
+    {"q": "social care records", "page": "3"},
+]
+
+ADJECTIVES = (
+    "secure cloud managed hosted open scalable accessible integrated digital automated".split()
+)
+NOUNS = (
+    "case-management payroll intranet sharepoint analytics cyber-security monitoring backup "
+    "telephony crm hr finance procurement scheduling records helpdesk identity email "
+    "licences devices training hosting migration testing consultancy support"
+).split()
+DOMAINS = (
+    "adult social care|children's services|housing repairs|waste collection|planning|"
+    "council tax|revenues and benefits|libraries|schools|hospital wards|GP practices|"
+    "highways|licensing|parking|elections|public health"
+).split("|")
+CATEGORIES = [
+    "Case management",
+    "Collaboration",
+    "Security",
+    "Analytics and business intelligence",
+    "Human resources",
+    "Finance",
+    "Hosting",
+    "Support",
+]
+CERTS = ["cyber-essentials", "cyber-essentials-plus", "iso-27001", "iso-9001", "dspt"]
+PRICING = ["per_user_month", "per_licence", "per_unit", "per_day", "fixed"]
+
+
+def percentile(values, pct):
+    values = sorted(values)
+    k = (len(values) - 1) * pct / 100
+    f = int(k)
+    c = min(f + 1, len(values) - 1)
+    return values[f] + (values[c] - values[f]) * (k - f)
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("select 1 from pg_database where datname=%s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'create database "{name}"')
+
+
+def load(n: int, rebuild: bool) -> float:
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from catalogue.models import Framework, Lot, Offer, OfferRevision
+    from catalogue.search_index import revision_search_index
+    from ndx.accounts.models import Organisation
+    from suppliers.models import FrameworkMembership, LotApplication, SupplierProfile
+
+    call_command("migrate", verbosity=0)
+    have = Offer.objects.filter(external_id__startswith="bench-").count()
+    if have == n and not rebuild:
+        print(f"data: {have} synthetic offers already loaded")
+        return 0.0
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE catalogue_revisionfacet, catalogue_offerdocument, catalogue_offerrevision, "
+            "catalogue_offer, suppliers_lotapplication, suppliers_frameworkmembership, "
+            "suppliers_supplierprofile, catalogue_lot, catalogue_declarationquestion, "
+            "catalogue_framework, catalogue_searchterm CASCADE"
+        )
+    rng = random.Random(42)
+    now = __import__("django.utils.timezone", fromlist=["now"]).now()
+    with transaction.atomic():
+        frameworks = [
+            Framework.objects.create(
+                name=f"Bench framework {i}", reference=f"BENCH-{i}", status="live", approved_at=now
+            )
+            for i in range(3)
+        ]
+        lots = [
+            Lot.objects.create(framework=f, number=j + 1, slug=f"lot-{j}", name=f"Lot {j + 1}")
+            for f in frameworks
+            for j in range(2)
+        ]
+        orgs = []
+        for i in range(500):
+            org, _ = Organisation.objects.get_or_create(
+                name=f"Bench Supplier {i:03d} Ltd", kind="supplier"
+            )
+            orgs.append(org)
+            SupplierProfile.objects.get_or_create(
+                organisation=org,
+                defaults={
+                    "legal_name": org.name,
+                    "is_sme": i % 3 != 0,
+                    "is_vcse": i % 17 == 0,
+                },
+            )
+            for lot in lots:
+                LotApplication.objects.create(supplier=org, lot=lot, status="approved")
+            for f in frameworks:
+                FrameworkMembership.objects.create(supplier=org, framework=f)
+    batch = 5000
+    for start in range(0, n, batch):
+        offers, revisions = [], []
+        with transaction.atomic():
+            for i in range(start, min(n, start + batch)):
+                offers.append(
+                    Offer(
+                        supplier=orgs[i % len(orgs)],
+                        lot=lots[i % len(lots)],
+                        external_id=f"bench-{i}",
+                        status="draft",
+                        first_published_at=now,
+                    )
+                )
+            Offer.objects.bulk_create(offers)
+            for offer in offers:
+                noun = rng.choice(NOUNS).replace("-", " ")
+                domain = rng.choice(DOMAINS)
+                list_price = Decimal(rng.randrange(100, 200000)) / 100
+                revisions.append(
+                    OfferRevision(
+                        offer=offer,
+                        number=1,
+                        status="published",
+                        published_at=now,
+                        title=f"{rng.choice(ADJECTIVES).title()} {noun} for {domain}",
+                        summary=f"A {rng.choice(ADJECTIVES)} {noun} service for {domain} teams.",
+                        description=" ".join(
+                            f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS).replace('-', ' ')}"
+                            for _ in range(25)
+                        ),
+                        features=[
+                            f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}" for _ in range(3)
+                        ],
+                        categories=[rng.choice(CATEGORIES)],
+                        cpv_codes=[rng.choice(["72000000", "48000000", "79000000", "32000000"])],
+                        pricing_model=rng.choice(PRICING),
+                        price=(list_price * Decimal("0.8")).quantize(Decimal("0.01")),
+                        list_price=list_price,
+                        certifications=rng.sample(CERTS, rng.randrange(0, 3)),
+                        hosting_location=rng.choice(["uk", "uk-eea", "worldwide"]),
+                        accessibility="partial",
+                    )
+                )
+            OfferRevision.objects.bulk_create(revisions)
+            for offer, revision in zip(offers, revisions, strict=True):
+                offer.published_revision = revision
+                offer.status = "published"
+            Offer.objects.bulk_update(offers, ["published_revision", "status"])
+            revision_search_index(revision_ids=[r.pk for r in revisions])
+        print(f"data: loaded {min(n, start + batch)} offers", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return time.perf_counter() - started
+
+
+def latency(rounds: int) -> dict[str, float]:
+    from django.test import Client
+
+    client = Client()
+    timings = []
+    per_query = {}
+    for params in QUERIES:  # warm up
+        client.get("/catalogue/", params)
+    for _ in range(rounds):
+        for i, params in enumerate(QUERIES):
+            started = time.perf_counter()
+            response = client.get("/catalogue/", params)
+            elapsed = (time.perf_counter() - started) * 1000
+            assert response.status_code == 200, response.status_code
+            timings.append(elapsed)
+            per_query.setdefault(i, []).append(elapsed)
+    for i, params in enumerate(QUERIES):
+        print(f"  query {params!s:70.70} median {statistics.median(per_query[i]):7.1f} ms")
+    return {"p50": percentile(timings, 50), "p95": percentile(timings, 95), "n": len(timings)}
+
+
+def throughput(port: int, path: str, seconds: float, concurrency: int) -> tuple[float, int]:
+    stop = time.perf_counter() + seconds
+    counts = [0] * concurrency
+    errors = [0] * concurrency
+
+    def worker(k):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.perf_counter() < stop:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200:
+                counts[k] += 1
+            else:
+                errors[k] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / seconds, sum(errors)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--offers", type=int, default=100_000)
+    parser.add_argument(
+        "--database",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ndx_bench"
+        ),
+    )
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+
+    ensure_database(args.database)
+    os.environ["DATABASE_URL"] = args.database
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.bench_settings"
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    seconds = load(args.offers, args.rebuild)
+    if seconds:
+        print(f"load: {args.offers} offers indexed in {seconds:.1f} s")
+
+    lat = latency(args.rounds)
+    print(
+        f"search latency (test client, {lat['n']} requests, {args.offers} offers): "
+        f"p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms (aim: p95 < 100 ms)"
+    )
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "benchmarks.bench_wsgi:application",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
+                conn.request("GET", "/bench/bare/")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        from urllib.parse import urlencode
+
+        search_path = "/catalogue/?" + urlencode({"q": "case management", "sme": "yes"})
+        throughput(args.port, search_path, 2, args.concurrency)  # warm up
+        bare_rps, bare_errors = throughput(
+            args.port, "/bench/bare/", args.seconds, args.concurrency
+        )
+        search_rps, search_errors = throughput(
+            args.port, search_path, args.seconds, args.concurrency
+        )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    ratio = search_rps / bare_rps if bare_rps else 0
+    print(
+        f"throughput (gunicorn, {args.workers} workers, {args.concurrency} clients, "
+        f"{args.seconds:.0f} s each): bare view {bare_rps:.0f} req/s ({bare_errors} errors), "
+        f"search page {search_rps:.1f} req/s ({search_errors} errors), "
+        f"ratio {ratio:.3f} (aim: >= 0.25)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""Buyers' saved searches and shortlists. A frozen shortlist keeps the exact offer revisions
+and prices at the moment it was frozen, as evidence for a direct award."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .querysets import RequirementQuerySet, SavedSearchQuerySet, ShortlistQuerySet
+
+MAX_SHORTLIST_ITEMS = 30
+
+
+class Requirement(models.Model):
+    """A buyer's need, captured one question a page. Drafts are resumable; only the buyer's
+    organisation sees them. Submitting it runs the matcher (matching app)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    class Timescale(models.TextChoices):
+        ASAP = "asap", "As soon as possible"
+        THREE_MONTHS = "3m", "Within 3 months"
+        SIX_MONTHS = "6m", "Within 6 months"
+        TWELVE_MONTHS = "12m", "Within 12 months"
+        FLEXIBLE = "flexible", "Flexible"
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="requirements"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField("short name", max_length=150)
+    problem = models.TextField("problem or outcome wanted", blank=True)
+    users_description = models.TextField("who will use it", blank=True)
+    user_count = models.PositiveIntegerField("number of users", null=True, blank=True)
+    must_haves = models.JSONField(default=list, blank=True)
+    nice_to_haves = models.JSONField(default=list, blank=True)
+    budget_min = models.DecimalField(
+        "budget from (£)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    budget_max = models.DecimalField(
+        "budget up to (£)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    timescale = models.CharField(max_length=10, choices=Timescale.choices, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    hosting_locations = models.JSONField("acceptable data hosting", default=list, blank=True)
+    certifications = models.JSONField("required certifications", default=list, blank=True)
+    framework = models.ForeignKey(
+        "catalogue.Framework", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lot = models.ForeignKey(
+        "catalogue.Lot", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RequirementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(budget_min__isnull=True)
+                | models.Q(budget_max__isnull=True)
+                | models.Q(budget_min__lte=models.F("budget_max")),
+                name="requirement_budget_range_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def matching_text(self) -> str:
+        """The words the matcher reads: the need first, then must-haves, then the rest."""
+        parts = [self.title, self.problem, *self.must_haves, *self.nice_to_haves]
+        if self.users_description:
+            parts.append(self.users_description)
+        return "\n".join(p for p in parts if p)
+
+
+class SavedSearch(models.Model):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(max_length=150)
+    query_string = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SavedSearchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Shortlist(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        FROZEN = "frozen", "Frozen"
+
+    class Outcome(models.TextChoices):
+        AWARDED = "awarded", "Awarded"
+        CANCELLED = "cancelled", "Cancelled"
+        NONE_SUITABLE = "none_suitable", "None suitable"
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="shortlists"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(max_length=150)
+    saved_search = models.ForeignKey(
+        SavedSearch, null=True, blank=True, on_delete=models.SET_NULL, related_name="shortlists"
+    )
+    query_string = models.TextField(blank=True, help_text="The search that produced it, if any.")
+    requirement = models.ForeignKey(
+        Requirement, null=True, blank=True, on_delete=models.SET_NULL, related_name="shortlists"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=15, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(blank=True)
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShortlistQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome="") | models.Q(status="frozen"),
+                name="shortlist_outcome_only_when_frozen",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.FROZEN
+
+
+class ShortlistItem(models.Model):
+    """One offer on a shortlist, with what it said and cost when the list was frozen."""
+
+    shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, related_name="items")
+    offer = models.ForeignKey("catalogue.Offer", on_delete=models.PROTECT, related_name="+")
+    revision = models.ForeignKey(
+        "catalogue.OfferRevision", on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    supplier_name = models.CharField(max_length=200)
+    supplier_is_sme = models.BooleanField(null=True)
+    framework_reference = models.CharField(max_length=30)
+    lot_name = models.CharField(max_length=200)
+    pricing_model = models.CharField(max_length=20)
+    price = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    list_price = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    vat = models.CharField(max_length=10)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["shortlist", "position"]
+        constraints = [models.UniqueConstraint("shortlist", "offer", name="shortlist_offer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.title} on {self.shortlist}"

@@ -1,0 +1,34 @@
+from django.db import models
+
+
+def _organisation_scope(qs, user):
+    """Only the user's own organisation's rows; staff see all (for audit)."""
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    if user.is_staff:
+        return qs
+    organisation = user.organisation
+    if organisation is None:
+        return qs.none()
+    return qs.filter(organisation=organisation)
+
+
+class SavedSearchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _organisation_scope(self, user)
+
+
+class ShortlistQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _organisation_scope(self, user)
+
+    def frozen(self):
+        return self.filter(status="frozen")
+
+
+class RequirementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _organisation_scope(self, user)
+
+    def drafts(self):
+        return self.filter(status="draft")

@@ -1,0 +1,196 @@
+"""Buyer discovery: the catalogue search page and the comparison of up to four offers."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .. import compare as comparison
+from ..search import PAGE_SIZES, SORTS, SearchOutcome, search_offers
+
+FILTER_KEYS = (
+    "framework",
+    "lot",
+    "category",
+    "cpv",
+    "pricing",
+    "price_min",
+    "price_max",
+    "sme",
+    "vcse",
+    "rating",
+    "cert",
+    "hosting",
+)
+
+
+def _url(params: list[tuple[str, str]], **changes) -> str:
+    kept = [(k, v) for k, v in params if k not in changes]
+    for key, value in changes.items():
+        if value not in (None, ""):
+            kept.append((key, str(value)))
+    return "?" + urlencode(kept) if kept else "?"
+
+
+def _pagination(outcome: SearchOutcome, params: list[tuple[str, str]]) -> dict | None:
+    page, paginator = outcome.page, outcome.paginator
+    if paginator.num_pages <= 1:
+        return None
+    numbers = sorted(
+        {1, paginator.num_pages, *range(max(1, page.number - 2), page.number + 3)}
+        & set(range(1, paginator.num_pages + 1))
+    )
+    items, previous = [], 0
+    for number in numbers:
+        if number - previous > 1:
+            items.append({"ellipsis": True})
+        items.append(
+            {
+                "number": number,
+                "href": _url(params, page=number),
+                "current": number == page.number,
+            }
+        )
+        previous = number
+    params_out: dict = {"items": items, "landmarkLabel": "Search results pages"}
+    if page.has_previous():
+        params_out["previous"] = {"href": _url(params, page=page.previous_page_number())}
+    if page.has_next():
+        params_out["next"] = {"href": _url(params, page=page.next_page_number())}
+    return params_out
+
+
+def _selected_filters(outcome: SearchOutcome, params: list[tuple[str, str]]) -> list[dict]:
+    chips = []
+    for facet in outcome.facets:
+        for option in facet.options:
+            if option.selected:
+                remaining = [
+                    (k, v) for k, v in params if not (k == facet.name and v == option.value)
+                ]
+                chips.append(
+                    {
+                        "label": f"{facet.label}: {option.label}",
+                        "href": _url([(k, v) for k, v in remaining if k != "page"]),
+                    }
+                )
+    for key, label in (("price_min", "Minimum price"), ("price_max", "Maximum price")):
+        for k, v in params:
+            if k == key and v:
+                chips.append(
+                    {
+                        "label": f"{label}: £{v}",
+                        "href": _url([(a, b) for a, b in params if a not in (key, "page")]),
+                    }
+                )
+    return chips
+
+
+def _facet_component(facet) -> tuple[str, dict] | None:
+    """GOV.UK checkboxes (or radios) for one facet, each option with its count."""
+    if not facet.options:
+        return None
+    items = [
+        {
+            "value": option.value,
+            "text": f"{option.label} ({option.count})",
+            "checked": option.selected,
+        }
+        for option in facet.options
+    ]
+    component = "checkboxes"
+    if facet.kind == "radios":
+        component = "radios"
+        items.insert(
+            0,
+            {
+                "value": "",
+                "text": "Any rating",
+                "checked": not any(o.selected for o in facet.options),
+            },
+        )
+    return component, {
+        "idPrefix": f"f-{facet.name}",
+        "name": facet.name,
+        "classes": "govuk-checkboxes--small"
+        if component == "checkboxes"
+        else "govuk-radios--small",
+        "fieldset": {
+            "legend": {"text": facet.label, "classes": "govuk-fieldset__legend--s"},
+        },
+        "items": items,
+    }
+
+
+def search(request):
+    """/catalogue/: search and browse published offers. Plain GET, works without JavaScript."""
+    outcome = search_offers(request.GET)
+    params = [(k, v) for k, values in request.GET.lists() for v in values if k != "page"]
+    context = {
+        "outcome": outcome,
+        "q": outcome.query.text,
+        "sorts": SORTS,
+        "page_sizes": PAGE_SIZES,
+        "pagination": _pagination(outcome, params),
+        "selected_filters": _selected_filters(outcome, params),
+        "clear_url": _url([(k, v) for k, v in params if k not in FILTER_KEYS]),
+        "price_min": request.GET.get("price_min", "")[:20],
+        "price_max": request.GET.get("price_max", "")[:20],
+        "compare_ids": comparison.compare_ids(request.session),
+        "search_query_string": request.GET.urlencode(),
+        "can_save": request.user.is_authenticated and request.user.is_buyer,
+        "facet_components": [c for c in map(_facet_component, outcome.facets) if c],
+        "search_hidden_params": [(k, v) for k, v in params if k != "q"],
+        "filter_hidden_params": [(k, v) for k, v in params if k in ("q", "sort", "size")],
+        "sort_hidden_params": [(k, v) for k, v in params if k not in ("sort", "size")],
+    }
+    return render(request, "catalogue/search.html", context)
+
+
+def _back(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return default
+    return target
+
+
+@require_POST
+def compare_add(request):
+    try:
+        offer_id = int(request.POST.get("offer", ""))
+    except ValueError:
+        offer_id = 0
+    try:
+        offer = comparison.compare_add(
+            session=request.session, user=request.user, offer_id=offer_id
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Added {offer} to your comparison")
+    return redirect(_back(request, "catalogue:compare"))
+
+
+@require_POST
+def compare_remove(request):
+    try:
+        offer_id = int(request.POST.get("offer", ""))
+    except ValueError:
+        offer_id = 0
+    comparison.compare_remove(session=request.session, offer_id=offer_id)
+    messages.success(request, "Removed from your comparison")
+    return redirect(_back(request, "catalogue:compare"))
+
+
+def compare(request):
+    offers = comparison.compare_offers(session=request.session, user=request.user)
+    return render(
+        request,
+        "catalogue/compare.html",
+        {"offers": offers, "rows": comparison.comparison_rows(offers), "limit": comparison.LIMIT},
+    )

@@ -1,0 +1,103 @@
+"""Matching index builds, incremental changes, and frozen match runs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class IndexBuildQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+    def running(self):
+        return self.filter(status__in=["queued", "running"])
+
+
+class IndexBuild(models.Model):
+    """One full build of the matching index. Exactly one succeeded build is current."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Building"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    engine_version = models.CharField(max_length=40, blank=True)
+    embeddings = models.BooleanField(default=False)
+    is_current = models.BooleanField(default=False)
+    path = models.CharField(max_length=500, blank=True)
+    offers_total = models.PositiveIntegerField(default=0)
+    offers_indexed = models.PositiveIntegerField(default=0)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    stage = models.CharField(max_length=100, blank=True)
+    # Changes with a sequence number up to this one are already in this build's snapshot.
+    changes_upto = models.BigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+
+    objects = IndexBuildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="one_current_index"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Index build {self.pk} ({self.get_status_display()})"
+
+
+class IndexChange(models.Model):
+    """An offer's matching document changed (or it left the catalogue). Web processes apply
+    changes newer than their build on top of it, so updates show within seconds."""
+
+    offer_id = models.BigIntegerField(db_index=True)
+    # The engine document as a mapping, or null when the offer must be removed.
+    document = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Change {self.pk} to offer {self.offer_id}"
+
+
+class MatchRun(models.Model):
+    """A ranking shown to a buyer, frozen with the engine version, so it can be audited."""
+
+    requirement = models.ForeignKey(
+        "buying.Requirement", on_delete=models.CASCADE, related_name="match_runs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    engine_version = models.CharField(max_length=40)
+    index_build = models.ForeignKey(
+        IndexBuild, null=True, on_delete=models.SET_NULL, related_name="match_runs"
+    )
+    query_text = models.TextField()
+    filters = models.JSONField(default=dict)
+    # [{"rank", "offer_id", "revision_id", "score", "explanation": {...}, "title", "supplier"}]
+    offers = models.JSONField(default=list)
+    suppliers = models.JSONField(default=list)
+    eligible_offers = models.PositiveIntegerField(default=0)
+    milliseconds = models.FloatField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Matches for {self.requirement} at {self.created_at:%Y-%m-%d %H:%M}"

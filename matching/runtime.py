@@ -1,0 +1,83 @@
+"""The index a web (or worker) process searches: loaded from the current build's file, with
+newer incremental changes applied on top. Checked at most every MATCHING_REFRESH_SECONDS,
+so a new build or an offer update shows without a restart."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from .engine import Document, Index
+from .models import IndexBuild, IndexChange
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadedIndex:
+    build_id: int
+    index: Index
+    applied_change: int
+    checked_at: float
+
+
+_lock = threading.Lock()
+_loaded: LoadedIndex | None = None
+
+
+def reset() -> None:
+    """Forget the loaded index (tests; and after a failed load)."""
+    global _loaded
+    with _lock:
+        _loaded = None
+
+
+def _apply_changes(loaded: LoadedIndex) -> None:
+    while True:
+        changes = list(
+            IndexChange.objects.filter(id__gt=loaded.applied_change).order_by("id")[:5000]
+        )
+        if not changes:
+            return
+        latest: dict[int, IndexChange] = {}
+        for change in changes:
+            latest[change.offer_id] = change
+        upserts = [Document.from_mapping(c.document) for c in latest.values() if c.document]
+        removals = [str(c.offer_id) for c in latest.values() if not c.document]
+        if removals:
+            loaded.index.remove(removals)
+        if upserts:
+            loaded.index.upsert(upserts)
+        loaded.applied_change = changes[-1].id
+
+
+def current_index(force: bool = False) -> LoadedIndex | None:
+    """The freshest index, or None when no build has succeeded yet."""
+    global _loaded
+    with _lock:
+        now = time.monotonic()
+        if (
+            not force
+            and _loaded is not None
+            and now - _loaded.checked_at < settings.MATCHING_REFRESH_SECONDS
+        ):
+            return _loaded
+        build = IndexBuild.objects.current().first()
+        if build is None:
+            return _loaded
+        if _loaded is None or _loaded.build_id != build.pk:
+            try:
+                index = Index.load(build.path)
+            except Exception:  # a missing or damaged file: keep serving what we have
+                log.exception("could not load matching index build %s", build.pk)
+                if _loaded is not None:
+                    _loaded.checked_at = now
+                return _loaded
+            _loaded = LoadedIndex(build.pk, index, build.changes_upto, now)
+        _apply_changes(_loaded)
+        _loaded.checked_at = now
+        return _loaded

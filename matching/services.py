@@ -1,0 +1,459 @@
+"""Connecting the ORM-free matching engine to the catalogue: documents, index builds that swap
+in atomically, incremental changes, and matching a buyer's requirement (frozen as a MatchRun)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, Value, When
+from django.utils import timezone
+
+from catalogue.models import Offer, RevisionFacet
+from ndx.audit.services import audit_record
+
+from .engine import ENGINE_VERSION, EngineConfig, Filters, Index, build_index
+from .models import IndexBuild, IndexChange, MatchRun
+
+log = logging.getLogger(__name__)
+
+TOP_OFFERS = 30
+TOP_SUPPLIERS = 10
+KEEP_BUILD_FILES = 3
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+def offer_document(offer: Offer) -> dict[str, Any]:
+    """The engine's view of a published offer (its published revision)."""
+    revision = offer.published_revision
+    return {
+        "id": str(offer.pk),
+        "title": revision.title,
+        "summary": revision.summary,
+        "description": revision.description,
+        "features": [*revision.features, *revision.benefits],
+        "categories": list(revision.categories),
+        "supplier_id": str(offer.supplier_id),
+        "supplier_name": offer.supplier.name,
+        "price": str(revision.price) if revision.price is not None else None,
+        "lot_id": str(offer.lot_id),
+        "hosting_location": revision.hosting_location or None,
+        "certifications": list(revision.certifications),
+        "rating": float(offer.rating_average) if offer.rating_average is not None else None,
+    }
+
+
+def indexable_offers():
+    return Offer.objects.buyable().select_related("published_revision", "supplier")
+
+
+def iter_documents(queryset=None, chunk_size: int = 2000) -> Iterator[dict[str, Any]]:
+    queryset = queryset if queryset is not None else indexable_offers()
+    for offer in queryset.order_by("pk").iterator(chunk_size=chunk_size):
+        yield offer_document(offer)
+
+
+def engine_config() -> EngineConfig:
+    return EngineConfig()
+
+
+def make_embedder():
+    if not settings.MATCHING_EMBEDDINGS:
+        return None
+    from .engine import SentenceTransformerEmbedder
+
+    if not SentenceTransformerEmbedder.available():
+        raise RuntimeError(
+            "NDX_MATCHING_EMBEDDINGS=1 but the embeddings extra is not installed: "
+            "pip install .[embeddings]"
+        )
+    return SentenceTransformerEmbedder()
+
+
+# --- full builds -----------------------------------------------------------------------------
+
+
+def index_dir() -> Path:
+    path = Path(settings.MATCHING_INDEX_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def index_build_queue(*, actor=None) -> IndexBuild:
+    """Ask the worker for a full rebuild. The current index keeps serving meanwhile."""
+    if actor is not None and not actor.is_staff:
+        raise PermissionDenied("Only platform staff can rebuild the matching index.")
+    with transaction.atomic():
+        build = IndexBuild.objects.create(requested_by=actor, engine_version=ENGINE_VERSION)
+        if actor is not None:
+            audit_record(actor=actor, action="matching.index_build_requested", obj=build)
+        from .tasks import build_matching_index
+
+        transaction.on_commit(lambda: build_matching_index.delay(build.pk))
+    return build
+
+
+def _progress(build: IndexBuild, percent: int, stage: str, **fields: Any) -> None:
+    IndexBuild.objects.filter(pk=build.pk).update(progress=percent, stage=stage, **fields)
+
+
+def _write_atomically(index: Index, build: IndexBuild) -> Path:
+    target = index_dir() / f"index-{build.pk}.bin"
+    fd, tmp = tempfile.mkstemp(dir=index_dir(), prefix=f".index-{build.pk}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(index.to_bytes())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _make_current(build: IndexBuild) -> bool:
+    """Swap this build in, unless a build started later is already current. Retries once
+    when another build swaps at the same moment (the unique constraint keeps one current)."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                current = IndexBuild.objects.select_for_update().filter(is_current=True).first()
+                if current is not None and current.changes_upto > build.changes_upto:
+                    return False
+                IndexBuild.objects.filter(is_current=True).update(is_current=False)
+                IndexBuild.objects.filter(pk=build.pk).update(is_current=True)
+                return True
+        except IntegrityError:
+            time.sleep(0.05)
+    raise RuntimeError("Could not make the new index current: another build kept swapping in")
+
+
+def _prune_files() -> None:
+    keep = set(
+        IndexBuild.objects.filter(status="succeeded")
+        .order_by("-is_current", "-finished_at")
+        .values_list("path", flat=True)[:KEEP_BUILD_FILES]
+    )
+    for path in index_dir().glob("index-*.bin"):
+        if str(path) not in keep:
+            path.unlink(missing_ok=True)
+
+
+def index_build_run(*, build_id: int) -> IndexBuild:
+    """Build the whole index from the published catalogue and swap it in atomically.
+
+    Idempotent: a build that has already started or finished is not run again. On any
+    error the build is marked failed (with the error) and the previous index stays current.
+    """
+    with transaction.atomic():
+        build = IndexBuild.objects.select_for_update().get(pk=build_id)
+        if build.status != IndexBuild.Status.QUEUED:
+            return build
+        build.status = IndexBuild.Status.RUNNING
+        build.started_at = timezone.now()
+        build.engine_version = ENGINE_VERSION
+        build.save(update_fields=["status", "started_at", "engine_version"])
+    started = time.perf_counter()
+    try:
+        # Changes recorded from here on are applied on top of this snapshot by web processes.
+        upto = IndexChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        queryset = indexable_offers()
+        total = queryset.count()
+        _progress(build, 2, "Reading offers", offers_total=total, changes_upto=upto)
+        documents = []
+        for document in iter_documents(queryset):
+            documents.append(document)
+            if len(documents) % 5000 == 0:
+                _progress(
+                    build,
+                    2 + int(38 * len(documents) / max(total, 1)),
+                    f"Read {len(documents)} of {total} offers",
+                )
+        _progress(build, 40, "Building vectors and the semantic model")
+        embedder = make_embedder()
+        index = build_index(documents, engine_config(), embedder=embedder)
+        _progress(build, 90, "Saving the index")
+        path = _write_atomically(index, build)
+        build.changes_upto = upto
+        elapsed = time.perf_counter() - started
+        IndexBuild.objects.filter(pk=build.pk).update(
+            status=IndexBuild.Status.SUCCEEDED,
+            path=str(path),
+            offers_indexed=len(index),
+            embeddings=embedder is not None,
+            progress=100,
+            stage="Done",
+            finished_at=timezone.now(),
+            seconds=round(elapsed, 3),
+        )
+        _make_current(build)
+        _prune_files()
+    except Exception as exc:
+        IndexBuild.objects.filter(pk=build.pk).update(
+            status=IndexBuild.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:5000],
+            finished_at=timezone.now(),
+            seconds=round(time.perf_counter() - started, 3),
+            stage="Failed",
+        )
+        log.exception("matching index build %s failed", build.pk)
+        raise
+    build.refresh_from_db()
+    return build
+
+
+def index_rebuild_now(*, actor=None) -> IndexBuild:
+    """Build synchronously (manage.py reindex, demo data)."""
+    build = IndexBuild.objects.create(requested_by=actor, engine_version=ENGINE_VERSION)
+    return index_build_run(build_id=build.pk)
+
+
+# --- incremental changes ---------------------------------------------------------------------
+
+
+def queue_offer_reindex(offer_ids: Iterable[int]) -> None:
+    """After the current transaction commits, record the offers' new matching documents."""
+    ids = sorted({int(i) for i in offer_ids})
+    if not ids:
+        return
+    from .tasks import update_matching_index
+
+    transaction.on_commit(lambda: update_matching_index.delay(ids))
+
+
+def index_offers_changed(*, offer_ids: Iterable[int]) -> int:
+    """Record each offer's current document (or its removal). Idempotent: recording the
+    same state twice is harmless, because applying a change is an upsert or a removal."""
+    ids = sorted({int(i) for i in offer_ids})
+    visible = {o.pk: o for o in indexable_offers().filter(pk__in=ids)}
+    changes = [
+        IndexChange(
+            offer_id=offer_id,
+            document=offer_document(visible[offer_id]) if offer_id in visible else None,
+        )
+        for offer_id in ids
+    ]
+    IndexChange.objects.bulk_create(changes)
+    return len(changes)
+
+
+def pending_changes() -> int:
+    current = IndexBuild.objects.current().first()
+    upto = current.changes_upto if current else 0
+    return IndexChange.objects.filter(id__gt=upto).count()
+
+
+# --- matching a requirement ------------------------------------------------------------------
+
+ANNUAL_FACTOR = {
+    "per_user_month": 12,
+    "per_licence": 1,
+    "per_unit": 1,
+    "per_day": None,
+    "fixed": None,
+}
+
+
+def estimated_cost(price: Decimal | None, pricing_model: str, users: int | None) -> Decimal | None:
+    """A rough yearly cost for the requirement's number of users, or the price if unknown."""
+    if price is None:
+        return None
+    quantity = max(users or 1, 1)
+    factor = ANNUAL_FACTOR.get(pricing_model)
+    if factor is None:
+        return price
+    return (price * quantity * factor).quantize(Decimal("0.01"))
+
+
+def _cost_expression(users: int | None):
+    quantity = max(users or 1, 1)
+    money = DecimalField(max_digits=20, decimal_places=2)
+    price = F("published_revision__price")
+    return Case(
+        When(
+            published_revision__pricing_model="per_user_month",
+            then=ExpressionWrapper(price * Value(quantity * 12), output_field=money),
+        ),
+        When(
+            published_revision__pricing_model__in=["per_licence", "per_unit"],
+            then=ExpressionWrapper(price * Value(quantity), output_field=money),
+        ),
+        default=price,
+        output_field=money,
+    )
+
+
+def eligible_offers(*, actor, requirement):
+    """Every hard criterion, checked in the database at match time: visible to this buyer,
+    published on a live framework by a supplier in good standing, in the preferred lot or
+    framework, hosted where allowed, holding every required certification, within budget."""
+    qs = Offer.objects.visible_to(actor).buyable()
+    if requirement.lot_id:
+        qs = qs.filter(lot_id=requirement.lot_id)
+    elif requirement.framework_id:
+        qs = qs.filter(lot__framework_id=requirement.framework_id)
+    if requirement.hosting_locations:
+        qs = qs.filter(published_revision__hosting_location__in=requirement.hosting_locations)
+    for cert in requirement.certifications:
+        qs = qs.filter(
+            published_revision__facets__kind=RevisionFacet.Kind.CERTIFICATION,
+            published_revision__facets__value=cert,
+        )
+    if requirement.budget_max is not None:
+        qs = qs.annotate(estimated_cost=_cost_expression(requirement.user_count)).filter(
+            Q(published_revision__price__isnull=True)
+            | Q(estimated_cost__lte=requirement.budget_max)
+        )
+    return qs
+
+
+def _explanation_text(entry: dict[str, Any], requirement) -> str:
+    explanation = entry["explanation"]
+    parts = []
+    labels = {
+        "title": "the title",
+        "summary": "the summary",
+        "description": "the description",
+        "features": "the features and benefits",
+        "categories": "the categories",
+        "supplier_name": "the supplier's name",
+    }
+    matched = explanation.get("matched_terms") or {}
+    if matched:
+        bits = [
+            f"{labels.get(field, field)} ({', '.join('“' + t + '”' for t in terms[:6])})"
+            for field, terms in matched.items()
+        ]
+        parts.append("Your words appear in " + "; ".join(bits) + ".")
+    else:
+        parts.append("None of your exact words appear; it matched on related meaning.")
+    parts.append(
+        f"Semantic similarity {explanation.get('semantic_similarity', 0):.2f} on a scale of 0 to 1."
+    )
+    cost = entry.get("estimated_cost")
+    if entry.get("price") is None:
+        parts.append("Price not stated.")
+    elif requirement.budget_max is not None and cost is not None:
+        verdict = "within" if Decimal(cost) <= requirement.budget_max else "over"
+        parts.append(
+            f"Estimated £{Decimal(cost):,.2f} a year for your needs, {verdict} your budget of "
+            f"up to £{requirement.budget_max:,.2f}."
+        )
+    else:
+        parts.append(f"£{Decimal(entry['price']):,.2f} {entry['unit']}.")
+    if entry.get("rating") is None:
+        parts.append("Not yet rated.")
+    else:
+        parts.append(f"Rated {entry['rating']:.1f} out of 5.")
+    return " ".join(parts)
+
+
+def requirement_match(*, actor, requirement) -> MatchRun:
+    """Rank offers and suppliers for a submitted requirement and freeze the ranking."""
+    from buying.models import Requirement
+
+    if requirement.organisation_id != getattr(actor.organisation, "pk", None):
+        raise PermissionDenied("You can only match your own organisation's requirements.")
+    if requirement.status != Requirement.Status.SUBMITTED:
+        raise ValidationError("Submit the requirement before looking for matches.")
+    from .runtime import current_index
+
+    loaded = current_index()
+    if loaded is None:
+        raise ValidationError(
+            "Matching is not ready yet: the catalogue has not been indexed. Try again in a minute."
+        )
+    started = time.perf_counter()
+    eligible = eligible_offers(actor=actor, requirement=requirement)
+    allowed = {str(pk) for pk in eligible.values_list("pk", flat=True)}
+    filters = Filters(allowed_ids=allowed)
+    text = requirement.matching_text()
+    results = loaded.index.search(text, top_k=TOP_OFFERS, filters=filters, explain=True)
+    supplier_results = loaded.index.rank_suppliers(
+        text, top_k=TOP_SUPPLIERS, filters=filters, explain=False
+    )
+    offers = {
+        o.pk: o
+        for o in Offer.objects.filter(pk__in=[int(r.id) for r in results]).select_related(
+            "published_revision", "supplier__supplier_profile", "lot__framework"
+        )
+    }
+    entries = []
+    for result in results:
+        offer = offers.get(int(result.id))
+        if offer is None:
+            continue
+        revision = offer.published_revision
+        cost = estimated_cost(revision.price, revision.pricing_model, requirement.user_count)
+        profile = getattr(offer.supplier, "supplier_profile", None)
+        entry = {
+            "rank": len(entries) + 1,
+            "offer_id": offer.pk,
+            "revision_id": revision.pk,
+            "revision_number": revision.number,
+            "title": revision.title,
+            "summary": revision.summary,
+            "supplier_id": offer.supplier_id,
+            "supplier": offer.supplier.name,
+            "sme": profile.is_sme if profile else None,
+            "lot": f"{offer.lot.framework.name}: {offer.lot.name}",
+            "lot_id": offer.lot_id,
+            "price": str(revision.price) if revision.price is not None else None,
+            "unit": revision.get_pricing_model_display(),
+            "estimated_cost": str(cost) if cost is not None else None,
+            "rating": float(offer.rating_average) if offer.rating_average is not None else None,
+            "score": round(result.score, 6),
+            "explanation": result.explanation.as_dict(),
+        }
+        entry["explanation"]["text"] = _explanation_text(entry, requirement)
+        entries.append(entry)
+    suppliers = [
+        {
+            "rank": s.rank,
+            "supplier_id": int(s.supplier_id) if s.supplier_id.isdigit() else s.supplier_id,
+            "supplier": s.supplier_name,
+            "score": round(s.score, 6),
+            "offers": [{"offer_id": int(r.id), "title": r.document.title} for r in s.offers],
+        }
+        for s in supplier_results
+    ]
+    elapsed = (time.perf_counter() - started) * 1000
+    with transaction.atomic():
+        run = MatchRun.objects.create(
+            requirement=requirement,
+            created_by=actor,
+            engine_version=ENGINE_VERSION,
+            index_build_id=loaded.build_id,
+            query_text=text,
+            filters={
+                "lot": requirement.lot_id,
+                "framework": requirement.framework_id,
+                "hosting_locations": requirement.hosting_locations,
+                "certifications": requirement.certifications,
+                "budget_max": str(requirement.budget_max) if requirement.budget_max else None,
+                "user_count": requirement.user_count,
+            },
+            offers=entries,
+            suppliers=suppliers,
+            eligible_offers=len(allowed),
+            milliseconds=round(elapsed, 1),
+        )
+        audit_record(
+            actor=actor,
+            action="matching.requirement_matched",
+            obj=requirement,
+            detail={"run": run.pk, "engine_version": ENGINE_VERSION, "results": len(entries)},
+        )
+    return run
