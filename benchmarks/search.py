@@ -71,6 +71,20 @@ CERTS = ["cyber-essentials", "cyber-essentials-plus", "iso-27001", "iso-9001", "
 PRICING = ["per_user_month", "per_licence", "per_unit", "per_day", "fixed"]
 
 
+SHARED_CPV = ROOT.parent / "shared" / "data" / "taxonomies" / "cpv-2008-en.json"
+
+
+def vocabulary() -> list[str]:
+    """Product and service phrases: the CPV 2008 labels when ../shared is present (real,
+    sparse vocabulary), else the built-in word lists."""
+    if SHARED_CPV.exists():
+        import json
+
+        labels = json.loads(SHARED_CPV.read_text(encoding="utf-8")).values()
+        return sorted({label.split(";")[0].strip() for label in labels})
+    return [f"{a} {n.replace('-', ' ')}" for a in ADJECTIVES for n in NOUNS]
+
+
 def percentile(values, pct):
     values = sorted(values)
     k = (len(values) - 1) * pct / 100
@@ -113,6 +127,8 @@ def load(n: int, rebuild: bool) -> float:
             "catalogue_framework, catalogue_searchterm CASCADE"
         )
     rng = random.Random(42)
+    phrases = vocabulary()
+    print(f"data: {len(phrases)} phrases of vocabulary")
     now = __import__("django.utils.timezone", fromlist=["now"]).now()
     with transaction.atomic():
         frameworks = [
@@ -162,6 +178,7 @@ def load(n: int, rebuild: bool) -> float:
             for offer in offers:
                 noun = rng.choice(NOUNS).replace("-", " ")
                 domain = rng.choice(DOMAINS)
+                topic = rng.choice(phrases)
                 list_price = Decimal(rng.randrange(100, 200000)) / 100
                 revisions.append(
                     OfferRevision(
@@ -169,15 +186,13 @@ def load(n: int, rebuild: bool) -> float:
                         number=1,
                         status="published",
                         published_at=now,
-                        title=f"{rng.choice(ADJECTIVES).title()} {noun} for {domain}",
-                        summary=f"A {rng.choice(ADJECTIVES)} {noun} service for {domain} teams.",
+                        title=f"{topic} {noun} for {domain}"[:200],
+                        summary=f"A {rng.choice(ADJECTIVES)} {noun} service: {topic.lower()}.",
                         description=" ".join(
-                            f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS).replace('-', ' ')}"
-                            for _ in range(25)
-                        ),
-                        features=[
-                            f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}" for _ in range(3)
-                        ],
+                            f"{rng.choice(phrases)}." for _ in range(rng.randrange(3, 8))
+                        )
+                        + f" Built for {domain} teams.",
+                        features=[rng.choice(phrases) for _ in range(3)],
                         categories=[rng.choice(CATEGORIES)],
                         cpv_codes=[rng.choice(["72000000", "48000000", "79000000", "32000000"])],
                         pricing_model=rng.choice(PRICING),

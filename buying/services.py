@@ -109,9 +109,7 @@ def _snapshot_item(shortlist: Shortlist, offer: Offer, position: int) -> Shortli
 def saved_search_freeze(*, actor: User, saved_search: SavedSearch, name: str = "") -> Shortlist:
     """Run the saved search now and keep its first 30 results, exactly as they are."""
     organisation = _own(actor, saved_search)
-    outcome = search_offers(
-        QueryDict(f"{saved_search.query_string}&size=50"), base=Offer.objects.buyable()
-    )
+    outcome = search_offers(QueryDict(f"{saved_search.query_string}&size=50"))
     offers = [r["offer"] for r in outcome.results][:MAX_SHORTLIST_ITEMS]
     if not offers:
         raise ValidationError("This search has no results to freeze.")

@@ -2061,6 +2061,9 @@ def _seed_offers(plan, organisations, lots, staff, now) -> int:
     revision_search_index(
         revision_ids=[r.pk for r in revisions if r.status == OfferRevision.Status.PUBLISHED]
     )
+    from matching.services import queue_offer_reindex
+
+    queue_offer_reindex([offer.pk for offer in offers])
     return len(todo)
 
 

@@ -771,6 +771,7 @@ def _write(plan: ImportPlan, *, actor: User | None, catalogue_import: CatalogueI
     ]
 
     indexed: list[int] = []
+    new_offer_ids: list[int] = []
     # New offers: offers first (drafts: a published offer needs its revision), then their
     # first revisions, then publish them all with one UPDATE per batch.
     for batch in _chunks(new_rows):
@@ -799,6 +800,7 @@ def _write(plan: ImportPlan, *, actor: User | None, catalogue_import: CatalogueI
             batch_size=BATCH_SIZE,
         )
         indexed.extend(revision.pk for revision in published)
+        new_offer_ids.extend(offer.pk for offer in offers)
         first_revision = OfferRevision.objects.filter(offer=OuterRef("pk"), number=1).values("pk")
         Offer.objects.filter(pk__in=[offer.pk for offer in offers]).update(
             published_revision=Subquery(first_revision[:1]),
@@ -864,8 +866,12 @@ def _write(plan: ImportPlan, *, actor: User | None, catalogue_import: CatalogueI
             offers, ["published_revision", "status", "first_published_at", "updated_at"]
         )
 
-    # Search text, facets and vocabulary, as publishing one offer writes them.
+    # Search text, facets and vocabulary, as publishing one offer writes them; and matching
+    # records the new versions once this transaction commits.
     revision_search_index(revision_ids=indexed)
+    from matching.services import queue_offer_reindex
+
+    queue_offer_reindex([*new_offer_ids, *(offer.pk for _row, offer in changed)])
 
     result = ImportResult(
         rows=len(plan.rows),

@@ -9,30 +9,28 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import (
     Case,
-    CharField,
-    Count,
     F,
     FloatField,
     Q,
-    QuerySet,
     TextField,
     Value,
     When,
 )
-from django.db.models.functions import MD5, Cast, Concat, Length
+from django.db.models.functions import Concat, Length
 from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .cpv import CPV_DIVISIONS
+from .facet_index import FacetTable, facet_table
 from .filters import RATING_CHOICES, OfferFilter
 from .models import (
     Certification,
@@ -208,46 +206,39 @@ def _like_score(parsed: ParsedQuery):
     return score
 
 
-def text_filtered(base: QuerySet, parsed: ParsedQuery) -> tuple[QuerySet, Any, bool]:
-    """Apply the text query. Returns (queryset, query object or None, matched_all_words)."""
-    if parsed.is_empty:
-        return base, None, True
+def text_scores(parsed: ParsedQuery) -> tuple[dict[int, float], Any, bool]:
+    """Offer ids matching the text, with a relevance score; the query object (PostgreSQL) for
+    snippets; and whether every word matched (else any word, as a fallback)."""
     if connection.vendor == "postgresql":
-        for operator in ("&", "|"):
-            query = _tsquery(parsed, operator)
-            qs = base.filter(published_revision__search_vector=query)
-            if operator == "|" or qs.exists():
-                return qs, query, operator == "&"
-    for require_all in (True, False):
-        qs = base.filter(_like_condition(parsed, require_all))
-        if not require_all or qs.exists():
-            return qs, None, require_all
-    return base.none(), None, False  # pragma: no cover
-
-
-def order(qs: QuerySet, sort: str, parsed: ParsedQuery, query) -> QuerySet:
-    tie = MD5(Cast("pk", CharField()))
-    if sort == "price":
-        return qs.order_by(F("published_revision__price").asc(nulls_last=True), tie)
-    if sort == "-price":
-        return qs.order_by(F("published_revision__price").desc(nulls_last=True), tie)
-    if sort == "rating":
-        return qs.order_by(F("rating_average").desc(nulls_last=True), F("rating_count").desc(), tie)
-    if sort == "newest":
-        return qs.order_by(F("first_published_at").desc(nulls_last=True), tie)
-    if parsed.is_empty:
-        return qs.order_by(tie)
-    if query is not None:
         exact = Case(
             When(published_revision__title__iexact=parsed.text, then=Value(1.0)),
             default=Value(0.0),
             output_field=FloatField(),
         )
-        rank = SearchRank(
-            F("published_revision__search_vector"), query, weights=[0.05, 0.2, 0.4, 1.0]
+        for operator in ("&", "|"):
+            query = _tsquery(parsed, operator)
+            rank = SearchRank(
+                F("published_revision__search_vector"), query, weights=[0.05, 0.2, 0.4, 1.0]
+            )
+            rows = (
+                Offer.objects.filter(status="published", published_revision__search_vector=query)
+                .annotate(relevance=rank + exact)
+                .values_list("pk", "relevance")
+            )
+            found = dict(rows)
+            if found or operator == "|":
+                return found, query, operator == "&"
+    for require_all in (True, False):
+        rows = (
+            Offer.objects.filter(status="published")
+            .filter(_like_condition(parsed, require_all))
+            .annotate(relevance=_like_score(parsed))
+            .values_list("pk", "relevance")
         )
-        return qs.annotate(relevance=rank + exact).order_by(F("relevance").desc(), tie)
-    return qs.annotate(relevance=_like_score(parsed)).order_by(F("relevance").desc(), tie)
+        found = dict(rows)
+        if found or not require_all:
+            return found, None, require_all
+    return {}, None, False  # pragma: no cover
 
 
 # --- facets ----------------------------------------------------------------------------------
@@ -269,17 +260,6 @@ class Facet:
     kind: str = "checkboxes"  # or "radios"
 
 
-def _without(data: QueryDict, *names: str) -> QueryDict:
-    copy = data.copy()
-    for name in names:
-        copy.pop(name, None)
-    return copy
-
-
-def _facet_base(base: QuerySet, data: QueryDict, name: str, choices: dict) -> QuerySet:
-    return OfferFilter(_without(data, name), queryset=base, **choices).qs
-
-
 def _options(counts: dict[str, int], labels: dict[str, str], selected: list[str], keep_all=True):
     values = list(labels) if keep_all else [v for v in labels if counts.get(v)]
     for value in selected:
@@ -291,51 +271,121 @@ def _options(counts: dict[str, int], labels: dict[str, str], selected: list[str]
     ]
 
 
-def build_facets(base: QuerySet, data: QueryDict, choices: dict) -> list[Facet]:
+MULTI = {
+    "category": RevisionFacet.Kind.CATEGORY,
+    "cpv": RevisionFacet.Kind.CPV_DIVISION,
+    "cert": RevisionFacet.Kind.CERTIFICATION,
+}
+
+
+def _coded_mask(codes, column: np.ndarray, values: list[str]) -> np.ndarray:
+    wanted = [codes.index[v] for v in values if v in codes.index]
+    return np.isin(column, wanted)
+
+
+def _multi_mask(table: FacetTable, kind: str, values: list[str], require_all: bool) -> np.ndarray:
+    matrix = table.multi[kind]
+    columns = {v: i for i, v in enumerate(table.multi_values[kind])}
+    picked = [columns[v] for v in values if v in columns]
+    if require_all and len(picked) < len(values):
+        return np.zeros(len(table), dtype=bool)
+    if not picked:
+        return np.zeros(len(table), dtype=bool)
+    hits = np.asarray(matrix[:, picked].sum(axis=1)).ravel()
+    return hits >= (len(picked) if require_all else 1)
+
+
+def filter_masks(table: FacetTable, cleaned: dict[str, Any]) -> dict[str, np.ndarray]:
+    """One boolean mask per active filter, over the table's rows."""
+    masks: dict[str, np.ndarray] = {}
+    if cleaned.get("framework"):
+        masks["framework"] = _coded_mask(
+            table.framework_codes, table.framework, cleaned["framework"]
+        )
+    if cleaned.get("lot"):
+        masks["lot"] = _coded_mask(table.lot_codes, table.lot, [str(v) for v in cleaned["lot"]])
+    for name in ("category", "cpv"):
+        if cleaned.get(name):
+            masks[name] = _multi_mask(table, MULTI[name], cleaned[name], require_all=False)
+    if cleaned.get("cert"):
+        masks["cert"] = _multi_mask(table, MULTI["cert"], cleaned["cert"], require_all=True)
+    if cleaned.get("pricing"):
+        masks["pricing"] = _coded_mask(table.pricing_codes, table.pricing, cleaned["pricing"])
+    if cleaned.get("hosting"):
+        masks["hosting"] = _coded_mask(table.hosting_codes, table.hosting, cleaned["hosting"])
+    price_mask = None
+    with np.errstate(invalid="ignore"):
+        if cleaned.get("price_min") is not None:
+            price_mask = table.price >= float(cleaned["price_min"])
+        if cleaned.get("price_max") is not None:
+            upper = table.price <= float(cleaned["price_max"])
+            price_mask = upper if price_mask is None else price_mask & upper
+        if cleaned.get("rating"):
+            masks["rating"] = table.rating >= float(cleaned["rating"])
+    if price_mask is not None:
+        masks["price"] = price_mask
+    if cleaned.get("sme"):
+        masks["sme"] = table.sme
+    if cleaned.get("vcse"):
+        masks["vcse"] = table.vcse
+    return masks
+
+
+def _combine(base: np.ndarray, masks: dict[str, np.ndarray], skip: str | None = None):
+    combined = base.copy()
+    for name, mask in masks.items():
+        if name != skip:
+            combined &= mask
+    return combined
+
+
+def build_facets(
+    table: FacetTable, base: np.ndarray, masks: dict[str, np.ndarray], data: QueryDict
+) -> list[Facet]:
     """Counts for each option; each facet's counts ignore that facet's own selection."""
     facets: list[Facet] = []
 
-    def grouped(name: str, field_name: str) -> dict[str, int]:
-        qs = _facet_base(base, data, name, choices)
-        rows = qs.order_by().values(field_name).annotate(n=Count("pk"))
-        return {str(r[field_name]): r["n"] for r in rows}
+    def coded(name: str, column: np.ndarray, codes) -> dict[str, int]:
+        mask = _combine(base, masks, name)
+        counts = np.bincount(column[mask], minlength=len(codes.values))
+        return {str(v): int(counts[i]) for i, v in enumerate(codes.values) if counts[i]}
 
-    def facet_counts(name: str, kind: str, limit: int | None = None) -> dict[str, int]:
-        qs = _facet_base(base, data, name, choices)
-        rows = (
-            RevisionFacet.objects.filter(
-                kind=kind, revision_id__in=qs.order_by().values("published_revision_id")
-            )
-            .values("value")
-            .annotate(n=Count("id"))
-            .order_by("-n", "value")
+    def multi(name: str, limit: int | None = None) -> dict[str, int]:
+        mask = _combine(base, masks, name)
+        kind = MULTI[name]
+        counts = np.asarray(mask.astype(np.int32) @ table.multi[kind]).ravel()
+        values = table.multi_values[kind]
+        pairs = sorted(
+            ((values[i], int(c)) for i, c in enumerate(counts[: len(values)]) if c),
+            key=lambda pair: (-pair[1], pair[0]),
         )
-        if limit:
-            rows = rows[:limit]
-        return {r["value"]: r["n"] for r in rows}
+        return dict(pairs[:limit] if limit else pairs)
 
-    frameworks = dict(choices["frameworks"])
-    counts = grouped("framework", "lot__framework__reference")
+    counts = coded("framework", table.framework, table.framework_codes)
     facets.append(
         Facet(
             "framework",
             "Framework",
-            _options(counts, frameworks, data.getlist("framework"), keep_all=False),
+            _options(counts, table.framework_names, data.getlist("framework"), keep_all=False),
         )
     )
-    lots = dict(choices["lots"])
-    counts = grouped("lot", "lot_id")
-    facets.append(Facet("lot", "Lot", _options(counts, lots, data.getlist("lot"), False)))
-    counts = facet_counts("category", RevisionFacet.Kind.CATEGORY, limit=25)
+    counts = coded("lot", table.lot, table.lot_codes)
+    facets.append(
+        Facet("lot", "Lot", _options(counts, table.lot_names, data.getlist("lot"), False))
+    )
+    counts = multi("category", limit=25)
     selected = data.getlist("category")
-    labels = {v: v for v in [*counts, *selected]}
+    labels = {
+        v: v
+        for v in [*counts, *[s for s in selected if s in table.multi_values[MULTI["category"]]]]
+    }
     facets.append(Facet("category", "Category", _options(counts, labels, selected, False)))
-    counts = facet_counts("cpv", RevisionFacet.Kind.CPV_DIVISION)
+    counts = multi("cpv")
     labels = {k: f"{k} {v}" for k, v in CPV_DIVISIONS.items()}
     facets.append(
         Facet("cpv", "CPV division", _options(counts, labels, data.getlist("cpv"), False))
     )
-    counts = grouped("pricing", "published_revision__pricing_model")
+    counts = coded("pricing", table.pricing, table.pricing_codes)
     facets.append(
         Facet(
             "pricing",
@@ -343,32 +393,26 @@ def build_facets(base: QuerySet, data: QueryDict, choices: dict) -> list[Facet]:
             _options(counts, dict(PricingModel.choices), data.getlist("pricing")),
         )
     )
-    for name, label, path in (
-        ("sme", "SMEs only", "supplier__supplier_profile__is_sme"),
-        ("vcse", "VCSEs only", "supplier__supplier_profile__is_vcse"),
+    for name, label, column in (
+        ("sme", "SMEs only", table.sme),
+        ("vcse", "VCSEs only", table.vcse),
     ):
-        n = _facet_base(base, data, name, choices).filter(**{path: True}).count()
+        n = int((_combine(base, masks, name) & column).sum())
         facets.append(Facet(name, label, _options({"yes": n}, {"yes": label}, data.getlist(name))))
-    qs = _facet_base(base, data, "rating", choices)
-    rating_counts = qs.order_by().aggregate(
-        **{
-            f"r{v}": Count("pk", filter=Q(rating_average__gte=Decimal(v)))
-            for v, _ in RATING_CHOICES
+    mask = _combine(base, masks, "rating")
+    with np.errstate(invalid="ignore"):
+        rating_counts = {
+            v: int((mask & (table.rating >= float(v))).sum()) for v, _ in RATING_CHOICES
         }
-    )
     facets.append(
         Facet(
             "rating",
             "Rating",
-            _options(
-                {v: rating_counts[f"r{v}"] for v, _ in RATING_CHOICES},
-                dict(RATING_CHOICES),
-                data.getlist("rating"),
-            ),
+            _options(rating_counts, dict(RATING_CHOICES), data.getlist("rating")),
             kind="radios",
         )
     )
-    counts = facet_counts("cert", RevisionFacet.Kind.CERTIFICATION)
+    counts = multi("cert")
     facets.append(
         Facet(
             "cert",
@@ -376,7 +420,7 @@ def build_facets(base: QuerySet, data: QueryDict, choices: dict) -> list[Facet]:
             _options(counts, dict(Certification.choices), data.getlist("cert")),
         )
     )
-    counts = grouped("hosting", "published_revision__hosting_location")
+    counts = coded("hosting", table.hosting, table.hosting_codes)
     facets.append(
         Facet(
             "hosting",
@@ -385,6 +429,27 @@ def build_facets(base: QuerySet, data: QueryDict, choices: dict) -> list[Facet]:
         )
     )
     return facets
+
+
+def sorted_rows(table: FacetTable, rows: np.ndarray, sort: str, scores: np.ndarray | None):
+    """Order the matching rows; ties always fall back to the hash of the offer id."""
+    tie = table.tie[rows]
+    if sort in ("price", "-price"):
+        price = table.price[rows]
+        missing = np.isnan(price)
+        key = np.where(missing, 0.0, price if sort == "price" else -price)
+        order = np.lexsort((tie, key, missing))
+    elif sort == "rating":
+        rating = table.rating[rows]
+        missing = np.isnan(rating)
+        order = np.lexsort((tie, -table.rating_count[rows], -np.where(missing, 0, rating), missing))
+    elif sort == "newest":
+        order = np.lexsort((tie, -table.published[rows]))
+    elif scores is not None:
+        order = np.lexsort((tie, -np.round(scores[rows], 9)))
+    else:
+        order = np.argsort(tie, kind="stable")
+    return rows[order]
 
 
 # --- highlighting ----------------------------------------------------------------------------
@@ -444,10 +509,10 @@ def _int_param(value: str | None, default: int, allowed: tuple[int, ...] | None 
     return number
 
 
-def search_offers(data: QueryDict, *, base: QuerySet | None = None) -> SearchOutcome:
+def search_offers(data: QueryDict) -> SearchOutcome:
     """Run a catalogue search from GET parameters. Never raises on bad input."""
     notices: list[str] = []
-    base = base if base is not None else Offer.objects.buyable()
+    table = facet_table()
     parsed = parse_query(data.get("q", ""))
     if parsed.truncated:
         notices.append(f"Your search was shortened to its first {MAX_QUERY_CHARS} characters.")
@@ -456,41 +521,57 @@ def search_offers(data: QueryDict, *, base: QuerySet | None = None) -> SearchOut
         notices.append("We did not recognise that sort order, so results are sorted by best match.")
         sort = "relevance"
     page_size = _int_param(data.get("size"), DEFAULT_PAGE_SIZE, PAGE_SIZES)
-    probe = OfferFilter(data, queryset=base)
-    choices = {
-        "frameworks": probe.form.fields["framework"].choices,
-        "lots": probe.form.fields["lot"].choices,
-    }
-    notices += probe.invalid_messages()
+    frameworks = list(table.framework_names.items())
+    lots = list(table.lot_names.items())
+    filterset = OfferFilter(data, queryset=Offer.objects.none(), frameworks=frameworks, lots=lots)
+    notices += filterset.invalid_messages()
+    cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
 
-    matched, query, matched_all = text_filtered(base, parsed)
-    if not parsed.is_empty and not matched_all:
-        notices.append("No offer matched every word, so these match some of them.")
-    filtered = OfferFilter(data, queryset=matched, **choices).qs
-    ordered = order(filtered, sort, parsed, query).select_related(
-        "published_revision", "lot__framework", "supplier__supplier_profile"
-    )
-    paginator = Paginator(ordered, page_size)
+    base = np.ones(len(table), dtype=bool)
+    scores = None
+    query = None
+    matched_all = True
+    if not parsed.is_empty:
+        found, query, matched_all = text_scores(parsed)
+        if not matched_all:
+            notices.append("No offer matched every word, so these match some of them.")
+        scores = np.full(len(table), np.nan)
+        rows = table.rows_for(found)
+        if len(rows):
+            scores[rows] = [found[int(table.ids[r])] for r in rows]
+        base = ~np.isnan(scores)
+    masks = filter_masks(table, cleaned)
+    final = np.flatnonzero(_combine(base, masks))
+    ordered_ids = table.ids[sorted_rows(table, final, sort, scores)]
+
+    paginator = Paginator(ordered_ids, page_size)
     requested = data.get("page") or 1
     try:
         number = int(requested)
         if number > MAX_PAGE:
             raise EmptyPage
         page = paginator.page(number)
-    except (PageNotAnInteger, ValueError, TypeError):
+    except (PageNotAnInteger, ValueError, TypeError, OverflowError):
         page = paginator.page(1)
         notices.append("That page number is not valid, so this is the first page.")
     except EmptyPage:
         page = paginator.page(paginator.num_pages)
         if paginator.count:
             notices.append(f"There are only {paginator.num_pages} pages of results.")
-    offers = list(page.object_list)
+    page_ids = [int(i) for i in page.object_list]
+    found_offers = {
+        o.pk: o
+        for o in Offer.objects.buyable()
+        .filter(pk__in=page_ids)
+        .select_related("published_revision", "lot__framework", "supplier__supplier_profile")
+    }
+    offers = [found_offers[i] for i in page_ids if i in found_offers]
     highlights = _highlights(offers, parsed, query)
     results = [
         {"offer": o, "revision": o.published_revision, "snippet": highlights.get(o.pk)}
         for o in offers
     ]
-    facets = build_facets(matched, data, choices)
+    facets = build_facets(table, base, masks, data)
     return SearchOutcome(
         query=parsed,
         page=page,

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from .facet_index import catalogue_changed
 from .models import Certification, OfferRevision, RevisionFacet, SearchTerm
 
 WORD_RE = re.compile(r"[a-z0-9]+")
@@ -85,6 +86,7 @@ def revision_search_index(*, revision_ids: Iterable[int]) -> int:
             with connection.cursor() as cursor:
                 cursor.executemany(_WEIGHTED_SQL, params)
         done += len(revisions)
+    catalogue_changed()
     return done
 
 
@@ -92,3 +94,12 @@ def reindex_all_published() -> int:
     """Rebuild search fields for every published revision (used after upgrades)."""
     ids = OfferRevision.objects.filter(status="published").values_list("pk", flat=True)
     return revision_search_index(revision_ids=list(ids))
+
+
+def offers_changed(offer_ids) -> None:
+    """Tell search and matching that these offers changed (content or who may see them).
+    Search tables refresh at once; matching records the new documents after commit."""
+    from matching.services import queue_offer_reindex
+
+    catalogue_changed()
+    queue_offer_reindex(offer_ids)

@@ -30,7 +30,7 @@ from .models import (
     PricingModel,
     VatTreatment,
 )
-from .search_index import revision_search_index
+from .search_index import offers_changed, revision_search_index
 
 
 def _require_staff(actor: User, what: str) -> None:
@@ -173,6 +173,7 @@ def framework_approve_live(*, actor: User, framework: Framework) -> Framework:
             "requested_by": framework.live_requested_by_id,
         },
     )
+    offers_changed(Offer.objects.filter(lot__framework=framework).values_list("pk", flat=True))
     return framework
 
 
@@ -185,6 +186,7 @@ def framework_close(*, actor: User, framework: Framework) -> Framework:
     framework.status = Framework.Status.CLOSED
     framework.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action="framework.closed", obj=framework)
+    offers_changed(Offer.objects.filter(lot__framework=framework).values_list("pk", flat=True))
     return framework
 
 
@@ -201,6 +203,8 @@ def framework_expire_due(*, today: date | None = None) -> int:
         framework.status = Framework.Status.EXPIRED
         framework.save(update_fields=["status", "updated_at"])
         audit_record(action="framework.expired", obj=framework)
+    if due:
+        offers_changed(Offer.objects.filter(lot__framework__in=due).values_list("pk", flat=True))
     return len(due)
 
 
@@ -651,6 +655,7 @@ def offer_approve(*, actor: User, revision: OfferRevision) -> Offer:
         organisation=offer.supplier,
         detail={"revision": revision.number},
     )
+    offers_changed([offer.pk])
     return offer
 
 
@@ -698,6 +703,7 @@ def offer_withdraw(*, actor: User, offer: Offer, reason: str = "") -> Offer:
     audit_record(
         actor=actor, action="offer.withdrawn", obj=offer, detail={"reason": offer.status_reason}
     )
+    offers_changed([offer.pk])
     return offer
 
 
@@ -736,6 +742,7 @@ def offer_suspend(*, actor: User, offer: Offer, reason: str) -> Offer:
         organisation=offer.supplier,
         detail={"reason": reason},
     )
+    offers_changed([offer.pk])
     return offer
 
 
@@ -749,6 +756,7 @@ def offer_reinstate(*, actor: User, offer: Offer) -> Offer:
     offer.status_reason = ""
     offer.save(update_fields=["status", "status_reason", "updated_at"])
     audit_record(actor=actor, action="offer.reinstated", obj=offer, organisation=offer.supplier)
+    offers_changed([offer.pk])
     return offer
 
 

@@ -17,8 +17,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("ndx.accounts.urls")),
     path("", include("catalogue.urls")),
-    path("", include("buying.urls")),
+    # matching before buying: /buying/requirements/<pk>/matches/ is not a question step.
     path("", include("matching.urls")),
+    path("", include("buying.urls")),
     path("", include("suppliers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from catalogue.models import Framework, Lot
+from catalogue.models import Framework, Lot, Offer
+from catalogue.search_index import offers_changed
 from ndx.accounts.models import Organisation, User
 from ndx.audit.services import audit_record
 
@@ -142,6 +143,7 @@ def supplier_profile_save(*, actor: User, **data: Any) -> SupplierProfile:
         obj=profile,
         detail={"size": profile.size, "is_sme": profile.is_sme, "is_vcse": profile.is_vcse},
     )
+    offers_changed(Offer.objects.filter(supplier=organisation).values_list("pk", flat=True))
     return profile
 
 
@@ -260,6 +262,11 @@ def lot_application_approve(*, actor: User, application: LotApplication) -> LotA
         obj=application,
         organisation=application.supplier,
     )
+    offers_changed(
+        Offer.objects.filter(
+            supplier=application.supplier, lot__framework=application.lot.framework
+        ).values_list("pk", flat=True)
+    )
     _notify(application)
     return application
 
@@ -370,6 +377,11 @@ def framework_membership_set_status(
         obj=membership,
         organisation=membership.supplier,
         detail={"from": previous, "to": status, "reason": reason},
+    )
+    offers_changed(
+        Offer.objects.filter(
+            supplier=membership.supplier, lot__framework=membership.framework
+        ).values_list("pk", flat=True)
     )
     return membership
 

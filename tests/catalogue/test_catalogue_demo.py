@@ -93,8 +93,10 @@ def test_seed_demo_builds_the_supply_side_and_is_idempotent(capsys):
     assert LotApplication.objects.filter(status="submitted").count() >= 1
     suspended = FrameworkMembership.objects.get(status="suspended")
     assert suspended.reason
-    assert not Offer.objects.buyable().filter(supplier=suspended.supplier_id).filter(
-        lot__framework=suspended.framework
+    assert (
+        not Offer.objects.buyable()
+        .filter(supplier=suspended.supplier_id)
+        .filter(lot__framework=suspended.framework)
     )
 
     for name in ("Northwind Digital Ltd", "Brightwater Cloud Services plc"):

@@ -169,9 +169,7 @@ def test_csv_import_with_either_header_spelling(tmp_path):
     assert Organisation.objects.get(name="Learn Ltd").supplier_profile.is_sme is False
 
     path2 = tmp_path / "plain.csv"
-    path2.write_text(
-        "external_id,title,supplier_name,supplier_sme\ncsv-4,Hosting,Host Ltd,true\n"
-    )
+    path2.write_text("external_id,title,supplier_name,supplier_sme\ncsv-4,Hosting,Host Ltd,true\n")
     assert run(path2)[0].strip() == "imported 1 offers (1 created, 0 updated) from 1 suppliers"
 
 
@@ -208,7 +206,9 @@ def test_a_changed_row_gets_a_new_published_version_and_keeps_the_old_one(tmp_pa
     run(path)
     untouched = Offer.objects.get(external_id="acme-1").published_revision_id
     original = Offer.objects.get(external_id="acme-2").published_revision
-    write_jsonl(path, [offer_row(1), offer_row(2, price=11, title="Case management plus"), offer_row(3)])
+    write_jsonl(
+        path, [offer_row(1), offer_row(2, price=11, title="Case management plus"), offer_row(3)]
+    )
     out, _ = run(path)
     assert out.strip() == "imported 3 offers (0 created, 1 updated) from 1 suppliers"
     offer = Offer.objects.get(external_id="acme-2")
@@ -229,7 +229,9 @@ def test_a_changed_row_gets_a_new_published_version_and_keeps_the_old_one(tmp_pa
 
 def test_update_keeps_fields_the_file_does_not_set(tmp_path):
     lot = LotFactory(framework=FrameworkFactory(reference="RM9000"))
-    supplier = approved_supplier(lot, organisation=SupplierOrganisationFactory(name="Acme Software Ltd"))
+    supplier = approved_supplier(
+        lot, organisation=SupplierOrganisationFactory(name="Acme Software Ltd")
+    )
     offer = make_offer(supplier, lot, certifications=["iso-27001"], hosting_location="uk")
     offer.external_id = "acme-1"
     offer.save()
@@ -240,6 +242,30 @@ def test_update_keeps_fields_the_file_does_not_set(tmp_path):
     assert offer.published_revision.certifications == ["iso-27001"]
     assert offer.published_revision.hosting_location == "uk"
     assert offer.published_revision.title == "Case management 1"
+    assert offer.published_revision.number == 2
+
+
+def test_update_carries_documents_to_the_new_version(tmp_path):
+    from catalogue.models import OfferDocument
+
+    path = write_jsonl(tmp_path / "c.jsonl", [offer_row(1)])
+    run(path)
+    offer = Offer.objects.get()
+    OfferDocument.objects.create(
+        revision=offer.published_revision,
+        title="Service definition",
+        file="offer-documents/1/abc.pdf",
+        original_name="service.pdf",
+        size=10,
+        sha256="a" * 64,
+    )
+    write_jsonl(path, [offer_row(1, price=10)])
+    run(path)
+    offer.refresh_from_db()
+    assert list(offer.published_revision.documents.values_list("title", "sha256")) == [
+        ("Service definition", "a" * 64)
+    ]
+    assert OfferDocument.objects.count() == 2
 
 
 def test_a_withdrawn_offer_stays_withdrawn_when_its_content_is_updated(tmp_path):
@@ -382,7 +408,10 @@ def test_framework_and_lot_options(tmp_path):
     for args, message in [
         (["--framework", "RM0000"], "--framework: There is no framework with reference RM0000"),
         (["--framework", "RM1557.14"], "has 2 lots: choose one of cloud-hosting, cloud-software"),
-        (["--framework", "RM1557.14", "--lot", "nope"], "--lot: G-Cloud 14 (RM1557.14) has no lot nope"),
+        (
+            ["--framework", "RM1557.14", "--lot", "nope"],
+            "--lot: G-Cloud 14 (RM1557.14) has no lot nope",
+        ),
         (["--lot", "cloud-software"], "--lot: Choose a framework to choose one of its lots"),
     ]:
         err = _Capture()
@@ -429,7 +458,9 @@ def test_closed_framework_and_suspended_supplier_are_refused(tmp_path):
     assert "has ended, so offers cannot be imported into it" in err.text
 
     lot = LotFactory(framework=FrameworkFactory(reference="RM2222"))
-    supplier = approved_supplier(lot, organisation=SupplierOrganisationFactory(name="Acme Software Ltd"))
+    supplier = approved_supplier(
+        lot, organisation=SupplierOrganisationFactory(name="Acme Software Ltd")
+    )
     FrameworkMembership.objects.filter(supplier=supplier).update(status="suspended")
     err = _Capture()
     with pytest.raises(CommandError):
@@ -485,3 +516,24 @@ def test_ten_thousand_offers(tmp_path):
     out, _ = run(path)
     print(f"10,000 offers re-checked (nothing to change) in {time.perf_counter() - started:.1f}s")
     assert out.strip() == "imported 10000 offers (0 created, 0 updated) from 97 suppliers"
+
+
+def test_matching_records_new_and_changed_offers_once_the_import_commits(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    from matching.models import IndexChange
+
+    path = write_jsonl(tmp_path / "c.jsonl", [offer_row(1), offer_row(2)])
+    with django_capture_on_commit_callbacks(execute=True):
+        run(path)
+    assert IndexChange.objects.count() == 2
+    write_jsonl(path, [offer_row(1), offer_row(2, title="Changed")])
+    with django_capture_on_commit_callbacks(execute=True):
+        run(path)
+    change = IndexChange.objects.order_by("-pk").first()
+    assert IndexChange.objects.count() == 3
+    assert change.offer_id == Offer.objects.get(external_id="acme-2").pk
+    assert change.document["title"] == "Changed"
+    with django_capture_on_commit_callbacks(execute=True):
+        run(path)
+    assert IndexChange.objects.count() == 3

@@ -25,9 +25,7 @@ def rows_in(path: Path) -> int:
     return sum(1 for line in path.read_text().splitlines() if line.strip())
 
 
-@pytest.mark.parametrize(
-    ("name", "suppliers"), [("dos-roles", 1), ("dos-track", 183), ("cpv", 1)]
-)
+@pytest.mark.parametrize(("name", "suppliers"), [("dos-roles", 1), ("dos-track", 183), ("cpv", 1)])
 def test_real_catalogue_file_imports_and_reimports_unchanged(name, suppliers, capsys):
     path = catalogue(name)
     rows = rows_in(path)
