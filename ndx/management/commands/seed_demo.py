@@ -4,9 +4,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from catalogue import demo as catalogue_demo
+from matching import demo as matching_demo
 from ndx.accounts import demo as accounts_demo
 
-SECTIONS = [accounts_demo, catalogue_demo]
+SECTIONS = [accounts_demo, catalogue_demo, matching_demo]
 
 
 class Command(BaseCommand):
