@@ -7,12 +7,14 @@ by an MD5 hash of the offer id, so no supplier gains from the alphabet."""
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import (
@@ -36,6 +38,7 @@ from .models import (
     Certification,
     HostingLocation,
     Offer,
+    OfferRevision,
     PricingModel,
     RevisionFacet,
     SearchTerm,
@@ -162,6 +165,10 @@ def _similar_words(word: str, limit: int = 2) -> list[str]:
 
 
 def _tsquery(parsed: ParsedQuery, operator: str) -> SearchQuery:
+    return SearchQuery(_tsquery_text(parsed, operator), search_type="raw", config="english")
+
+
+def _tsquery_text(parsed: ParsedQuery, operator: str) -> str:
     parts = []
     for group in parsed.groups:
         alternatives = []
@@ -169,7 +176,7 @@ def _tsquery(parsed: ParsedQuery, operator: str) -> SearchQuery:
             words = variant.split()
             alternatives.append(" & ".join(f"{w}:*" if len(w) >= 4 else w for w in words))
         parts.append("(" + " | ".join(f"({a})" for a in alternatives) + ")")
-    return SearchQuery(f" {operator} ".join(parts), search_type="raw", config="english")
+    return f" {operator} ".join(parts)
 
 
 def _like_condition(parsed: ParsedQuery, require_all: bool) -> Q:
@@ -206,28 +213,63 @@ def _like_score(parsed: ParsedQuery):
     return score
 
 
-def text_scores(parsed: ParsedQuery) -> tuple[dict[int, float], Any, bool]:
-    """Offer ids matching the text, with a relevance score; the query object (PostgreSQL) for
-    snippets; and whether every word matched (else any word, as a fallback)."""
+TEXT_CACHE_SECONDS = 120
+TEXT_CACHE_MAX_ROWS = 100_000
+
+
+def cached_text_scores(parsed: ParsedQuery, generation: str):
+    """text_scores, remembered per catalogue generation: paging, sorting and filtering a
+    search reuse the text match instead of running it again."""
+    key = (
+        "ndx:text:"
+        + hashlib.sha1(  # noqa: S324 - a cache key, not security
+            repr(
+                (generation, connection.vendor, [(g.original, g.variants) for g in parsed.groups])
+            ).encode()
+        ).hexdigest()
+    )
+    hit = cache.get(key)
+    if hit is not None:
+        ids, scores, raw, matched_all = hit
+        query = SearchQuery(raw, search_type="raw", config="english") if raw is not None else None
+        return (
+            np.frombuffer(ids, dtype=np.int64),
+            np.frombuffer(scores, dtype=float),
+            query,
+            matched_all,
+        )
+    ids, scores, query, matched_all = text_scores(parsed)
+    if len(ids) <= TEXT_CACHE_MAX_ROWS:
+        raw = _tsquery_text(parsed, "&" if matched_all else "|") if query is not None else None
+        cache.set(
+            key,
+            (ids.tobytes(), scores.astype(float).tobytes(), raw, matched_all),
+            TEXT_CACHE_SECONDS,
+        )
+    return ids, scores, query, matched_all
+
+
+def text_scores(parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray, Any, bool]:
+    """Offer ids matching the text and their relevance scores (two numpy arrays); the query
+    object (PostgreSQL) for snippets; and whether every word matched (else any word)."""
     if connection.vendor == "postgresql":
         exact = Case(
-            When(published_revision__title__iexact=parsed.text, then=Value(1.0)),
+            When(title__iexact=parsed.text, then=Value(1.0)),
             default=Value(0.0),
             output_field=FloatField(),
         )
         for operator in ("&", "|"):
             query = _tsquery(parsed, operator)
-            rank = SearchRank(
-                F("published_revision__search_vector"), query, weights=[0.05, 0.2, 0.4, 1.0]
-            )
+            rank = SearchRank(F("search_vector"), query, weights=[0.05, 0.2, 0.4, 1.0])
+            # Published revisions only: one row per published offer, no join needed.
             rows = (
-                Offer.objects.filter(status="published", published_revision__search_vector=query)
+                OfferRevision.objects.filter(status="published", search_vector=query)
                 .annotate(relevance=rank + exact)
-                .values_list("pk", "relevance")
+                .values_list("offer_id", "relevance")
             )
-            found = dict(rows)
-            if found or operator == "|":
-                return found, query, operator == "&"
+            ids, scores = _arrays(rows)
+            if len(ids) or operator == "|":
+                return ids, scores, query, operator == "&"
     for require_all in (True, False):
         rows = (
             Offer.objects.filter(status="published")
@@ -235,10 +277,18 @@ def text_scores(parsed: ParsedQuery) -> tuple[dict[int, float], Any, bool]:
             .annotate(relevance=_like_score(parsed))
             .values_list("pk", "relevance")
         )
-        found = dict(rows)
-        if found or not require_all:
-            return found, None, require_all
-    return {}, None, False  # pragma: no cover
+        ids, scores = _arrays(rows)
+        if len(ids) or not require_all:
+            return ids, scores, None, require_all
+    return np.empty(0, dtype=np.int64), np.empty(0), None, False  # pragma: no cover
+
+
+def _arrays(rows) -> tuple[np.ndarray, np.ndarray]:
+    pairs = list(rows)
+    if not pairs:
+        return np.empty(0, dtype=np.int64), np.empty(0)
+    ids, scores = zip(*pairs, strict=True)
+    return np.fromiter(ids, dtype=np.int64, count=len(ids)), np.asarray(scores, dtype=float)
 
 
 # --- facets ----------------------------------------------------------------------------------
@@ -532,13 +582,16 @@ def search_offers(data: QueryDict) -> SearchOutcome:
     query = None
     matched_all = True
     if not parsed.is_empty:
-        found, query, matched_all = text_scores(parsed)
+        ids, found_scores, query, matched_all = cached_text_scores(parsed, table.generation)
         if not matched_all:
             notices.append("No offer matched every word, so these match some of them.")
         scores = np.full(len(table), np.nan)
-        rows = table.rows_for(found)
-        if len(rows):
-            scores[rows] = [found[int(table.ids[r])] for r in rows]
+        if len(ids) and len(table):
+            # table.ids is sorted (built in primary-key order): place each score by bisection.
+            rows = np.searchsorted(table.ids, ids)
+            rows = np.minimum(rows, len(table) - 1)
+            present = table.ids[rows] == ids
+            scores[rows[present]] = found_scores[present]
         base = ~np.isnan(scores)
     masks = filter_masks(table, cleaned)
     final = np.flatnonzero(_combine(base, masks))
