@@ -195,3 +195,68 @@ def test_uses_postgres_full_text_when_available(catalogue):
 
     revision = OfferRevision.objects.get(pk=catalogue["sharepoint"].published_revision_id)
     assert revision.search_vector
+
+
+def test_sorting_by_rating_and_newest(catalogue):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Offer.objects.filter(pk=catalogue["cyber"].pk).update(
+        rating_average=Decimal("4.50"), rating_count=3
+    )
+    Offer.objects.filter(pk=catalogue["mention"].pk).update(
+        rating_average=Decimal("3.00"), rating_count=9
+    )
+    Offer.objects.filter(pk=catalogue["sharepoint"].pk).update(
+        first_published_at=timezone.now() + timedelta(days=1)
+    )
+    from catalogue.facet_index import reset
+
+    reset()
+    assert ids(search_offers(q(sort="rating")))[:2] == [
+        catalogue["cyber"].pk,
+        catalogue["mention"].pk,
+    ]
+    assert ids(search_offers(q(sort="newest")))[0] == catalogue["sharepoint"].pk
+    assert ids(search_offers(q(rating="4"))) == [catalogue["cyber"].pk]
+
+
+def test_pagination_edges(catalogue):
+    supplier, lot = catalogue["sharepoint"].supplier, catalogue["sharepoint"].lot
+    for i in range(22):
+        publish(supplier, lot, title=f"Gadget {i}")
+    first = search_offers(q(q="gadget", size=10))
+    assert first.total == 22 and first.paginator.num_pages == 3 and len(first.results) == 10
+    last = search_offers(q(q="gadget", size=10, page=3))
+    assert len(last.results) == 2
+    beyond = search_offers(q(q="gadget", size=10, page=4))
+    assert beyond.page.number == 3 and "only 3 pages" in " ".join(beyond.notices)
+    seen = [r for p in (1, 2, 3) for r in ids(search_offers(q(q="gadget", size=10, page=p)))]
+    assert len(seen) == len(set(seen)) == 22
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"pricing": "per_day"},
+        {"sme": "yes"},
+        {"cert": ["cyber-essentials"]},
+        {"cpv": "72"},
+        {"hosting": "uk"},
+        {"price_min": "5"},
+        {"category": "Collaboration", "sme": "yes"},
+        {"q": "sharepoint", "hosting": "uk"},
+    ],
+)
+def test_in_memory_filters_agree_with_the_database_filters(catalogue, params):
+    """The numpy facet table gives exactly what the django-filter querysets give."""
+    from catalogue.filters import OfferFilter
+
+    data = q(**params)
+    outcome = search_offers(data)
+    base = Offer.objects.buyable()
+    if "q" in params:
+        base = base.filter(pk__in=ids(search_offers(q(q=params["q"]))))
+    expected = set(OfferFilter(data, queryset=base).qs.values_list("pk", flat=True))
+    assert set(ids(outcome)) == expected
