@@ -58,17 +58,22 @@ class Journey:
         self.pages[role] = page
         return page
 
-    def check(self, page) -> None:
-        """axe on this page, once per URL (a page seen again in another state is not re-run)."""
+    def check(self, page, state: str = "") -> None:
+        """axe on this page, once per role, URL and `state` (what makes the same URL a
+        different page: an error, another set of sections). Revisits are not re-run."""
+        role = next(r for r, p in self.pages.items() if p is page)
         url = page.url.removeprefix(self.live_server.url)
-        if url in self.checked:
+        key = f"{role} {url} {state}".strip()
+        if key in self.checked:
             return
-        self.checked.add(url)
-        assert page.locator("h1").count() == 1, url
+        self.checked.add(key)
+        assert page.locator("h1").count() == 1, key
         if SHOTS:
             os.makedirs(SHOTS, exist_ok=True)
-            name = re.sub(r"[^A-Za-z0-9]+", "_", url).strip("_") or "home"
-            page.screenshot(path=os.path.join(SHOTS, f"{len(self.checked):02d}_{name}.png"))
+            name = re.sub(r"[^A-Za-z0-9]+", "_", key).strip("_")[:80]
+            page.screenshot(
+                path=os.path.join(SHOTS, f"{len(self.checked):02d}_{name}.png"), full_page=True
+            )
         assert_no_axe_violations(page)
 
     def close(self, failed: bool, test_name: str) -> None:
@@ -134,7 +139,7 @@ def search(journey, page, words: str) -> list[str]:
     journey.check(page)
     page.get_by_label("Search pre-approved offers").fill(words)
     press(page, "Search")
-    journey.check(page)
+    journey.check(page, page.locator("#results-heading").inner_text())
     return page.locator(".ndx-result h3").all_inner_texts()
 
 
@@ -190,10 +195,11 @@ def complete_profile(journey, page) -> None:
     press(page, "Save profile")
     assert "Profile saved. Your organisation's size is small" in banner(page)
     assert page.locator(".govuk-error-summary").count() == 0
-    journey.check(page)
+    journey.check(page, "saved")
     go(page, "Back to supplier dashboard")
     assert "Complete your profile" not in page.content()
     assert "Change your profile" in page.content()
+    journey.check(page, "profile complete")
 
 
 def apply_to_lot(journey, page, lot) -> None:
@@ -206,6 +212,7 @@ def apply_to_lot(journey, page, lot) -> None:
     press(page, "Send application")
     assert f"Application sent for {MARKET}, {LOT}" in banner(page)
     assert "Waiting for review" in application_row(page)
+    journey.check(page, "applied")
     assert LotApplication.objects.get(lot=lot).status == LotApplication.Status.SUBMITTED
 
 
@@ -222,6 +229,8 @@ def staff_approve_application(journey, page) -> None:
     assert "Tenancy Works Limited" in page.content()  # the profile is shown to staff
     press(page, "Approve application")
     assert f"{ORGANISATION} approved for {LOT}" in banner(page)
+    assert "Approved" in page.get_by_role("row", name=re.compile(ORGANISATION)).inner_text()
+    journey.check(page, "approved")
 
 
 def list_offer(journey, page) -> Offer:
@@ -232,6 +241,7 @@ def list_offer(journey, page) -> Offer:
     assert len(sent) == 1
     assert sent[0].to == [OWNER_EMAIL]
     assert f"has been approved for {MARKET} (RM9001), {LOT}" in sent[0].body
+    journey.check(page, "approved")
 
     go(page, f"List an offer in {LOT}, {MARKET}", exact=True)
     journey.check(page)
@@ -264,6 +274,7 @@ def list_offer(journey, page) -> Offer:
     press(page, "Submit for approval")
     assert "Version 1 submitted" in banner(page)
     assert "waiting for approval by the NDX team" in page.content()
+    journey.check(page, "submitted")
     return offer
 
 
@@ -276,6 +287,7 @@ def staff_publish(journey, page, title: str, version: int) -> None:
     press(page, "Approve and publish")
     assert f"{title} (version {version}) approved and published" in banner(page)
     assert "There are no offers waiting for review" in page.content()
+    journey.check(page, "empty")
 
 
 def buyer_sees(journey, page, offer, title: str, price: str) -> None:
@@ -284,7 +296,7 @@ def buyer_sees(journey, page, offer, title: str, price: str) -> None:
     assert page.get_by_role("heading", name=title, level=1).is_visible()
     assert price in page.content()
     assert "Buyers cannot see" not in page.content()
-    journey.check(page)
+    journey.check(page, title)
 
 
 def buyer_finds_and_opens(journey, page, offer, word: str, title: str, price: str) -> None:
@@ -311,7 +323,7 @@ def supplier_changes_offer(journey, page, offer) -> None:
     press(page, "Submit for approval")
     assert "Version 2 submitted" in banner(page)
     assert "Buyers keep seeing version 1 until then" in page.content()
-    journey.check(page)
+    journey.check(page, "change submitted")
 
 
 def staff_review_shows_the_change(journey, page) -> None:
@@ -351,7 +363,7 @@ def buyer_cannot_see(journey, page, offer, word: str) -> None:
     response = page.goto(f"/catalogue/offers/{offer.pk}/")
     assert response.status == 404
     assert NEW_TITLE not in page.content()
-    journey.check(page)
+    journey.check(page, "404")
     assert NEW_TITLE not in search(journey, page, word)
 
 
@@ -378,6 +390,7 @@ def test_supplier_joins_lists_changes_and_is_suspended(journey, market):
     buyer_user = member(BuyerOrganisationFactory(name="Leeds City Council"))
     buyer = journey.open("buyer", buyer_user)
     assert buyer.goto(f"/catalogue/offers/{offer.pk}/").status == 404
+    journey.check(buyer, "404")
     assert TITLE not in search(journey, buyer, "tenancy")
 
     # 4. Staff publish it.
@@ -403,7 +416,7 @@ def test_supplier_joins_lists_changes_and_is_suspended(journey, market):
     assert f"{ORGANISATION} is now suspended on {MARKET}" in banner(staff)
     offer_row = staff.locator("tr", has_text=NEW_TITLE).inner_text()
     assert offer_row.rstrip().endswith("No")  # "Buyers can see it"
-    journey.check(staff)
+    journey.check(staff, "suspended")
     buyer_cannot_see(journey, buyer, offer, "repairs")
     visitor.goto(f"/catalogue/offers/{offer.pk}/")
     assert NEW_TITLE not in visitor.content()
@@ -412,9 +425,10 @@ def test_supplier_joins_lists_changes_and_is_suspended(journey, market):
     supplier.goto("/suppliers/")
     assert "Suspended\tUnpaid management levy" in standing_row(supplier)
     assert "You can list offers once you are approved" in supplier.content()
+    journey.check(supplier, "suspended")
     supplier.goto(f"/catalogue/offers/{offer.pk}/")
     assert "the supplier is not active on it" in supplier.content()
-    journey.check(supplier)
+    journey.check(supplier, "suspended")
 
     # Staff reinstate the supplier: the offer is back.
     set_standing(journey, staff, "Reinstate: show their offers again")

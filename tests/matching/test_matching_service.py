@@ -289,3 +289,32 @@ def test_evaluate_matcher_on_a_real_task():
     bm25 = dict(zip(lines[0].split(), lines[2].split(), strict=True))
     assert ours["engine"] == "ndx" and bm25["engine"] == "bm25"
     assert float(ours["ndcg@10"]) > 0.6
+
+
+def _embeddings_available():
+    from matching.engine import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder.available()
+
+
+@pytest.mark.skipif(
+    not _embeddings_available(), reason="needs the embeddings extra: pip install .[embeddings]"
+)
+def test_embeddings_configuration_builds_and_matches(catalogue, buyer, settings):
+    settings.MATCHING_EMBEDDINGS = True
+    build = services.index_rebuild_now()
+    assert build.embeddings and build.status == "succeeded"
+    run = services.requirement_match(
+        actor=buyer, requirement=requirement_for(buyer, "salaries and pensions for teachers")
+    )
+    assert run.offers[0]["offer_id"] == catalogue["payroll"].pk
+
+
+def test_embeddings_switched_on_without_the_extra_fails_clearly(catalogue, settings, monkeypatch):
+    from matching.engine import SentenceTransformerEmbedder
+
+    settings.MATCHING_EMBEDDINGS = True
+    monkeypatch.setattr(SentenceTransformerEmbedder, "available", staticmethod(lambda: False))
+    with pytest.raises(RuntimeError, match="embeddings extra is not installed"):
+        services.index_rebuild_now()
+    assert IndexBuild.objects.get().status == "failed"
