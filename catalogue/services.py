@@ -76,6 +76,11 @@ def _clean_framework(data: dict[str, Any], instance: Framework | None = None) ->
     starts, ends = cleaned["starts_on"], cleaned["ends_on"]
     if isinstance(starts, date) and isinstance(ends, date) and ends <= starts:
         errors["ends_on"] = "The expiry date must be after the date it goes live"
+    opens = cleaned["applications_open_on"]
+    if isinstance(opens, date) and isinstance(starts, date) and opens > starts:
+        errors["applications_open_on"] = (
+            "Applications must open on or before the date the framework goes live"
+        )
     if cleaned["max_value"] is not None and cleaned["max_value"] <= 0:
         errors["max_value"] = "The maximum value must be more than £0"
     if errors:
@@ -255,6 +260,8 @@ def lot_create(*, actor: User, framework: Framework, **data: Any) -> Lot:
 @transaction.atomic
 def lot_update(*, actor: User, lot: Lot, **data: Any) -> Lot:
     _require_staff(actor, "edit lots")
+    if lot.framework.status in (Framework.Status.CLOSED, Framework.Status.EXPIRED):
+        raise ValidationError("Lots of a closed or expired framework cannot be changed.")
     cleaned = _clean_lot(lot.framework, data, lot)
     for key, value in cleaned.items():
         setattr(lot, key, value)
@@ -355,7 +362,8 @@ def clean_revision_content(
     def text(key: str, max_length: int) -> str:
         value = str(data.get(key) or "").strip()
         if len(value) > max_length:
-            errors[key] = f"Must be {max_length} characters or fewer"
+            label = OfferRevision._meta.get_field(key).verbose_name.capitalize()
+            errors[key] = f"{label} must be {max_length:,} characters or fewer"
         return value
 
     cleaned: dict[str, Any] = {
@@ -510,7 +518,7 @@ def _working_copy(offer: Offer, actor: User | None) -> OfferRevision:
         revision = offer.working_revision
         if revision.status == OfferRevision.Status.SUBMITTED:
             raise ValidationError(
-                "This offer is waiting for approval. Withdraw the submission to change it."
+                "This offer is waiting for approval. Recall the submission to change it."
             )
         return revision
     source = offer.published_revision

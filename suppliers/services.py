@@ -197,6 +197,8 @@ def clean_answers(framework: Framework, answers: dict[str, Any]) -> list[dict[st
 @transaction.atomic
 def lot_application_submit(*, actor: User, lot: Lot, answers: dict[str, Any]) -> LotApplication:
     organisation = _supplier_admin_org(actor)
+    if not actor.is_org_admin:
+        raise PermissionDenied("Only an admin of your organisation can apply to a framework.")
     framework = Framework.objects.select_for_update().get(pk=lot.framework_id)
     if not framework.accepts_applications:
         raise ValidationError(f"{framework.name} is not taking applications.")

@@ -247,7 +247,7 @@ def test_every_invalid_answer_is_reported_at_once(supplier_client):
         "vat",
     }
     assert errors["pricing_model"] == ["Select how the offer is priced"]
-    assert errors["summary"] == ["Must be 500 characters or fewer"]
+    assert errors["summary"] == ["Summary must be 500 characters or fewer"]
     assert not Offer.objects.exists()
 
 
