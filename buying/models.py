@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
-from .querysets import RequirementQuerySet, SavedSearchQuerySet, ShortlistQuerySet
+from .querysets import (
+    CompetitionInvitationQuerySet,
+    ContractQuerySet,
+    FurtherCompetitionQuerySet,
+    RequirementQuerySet,
+    SavedSearchQuerySet,
+    ShortlistQuerySet,
+)
 
 MAX_SHORTLIST_ITEMS = 30
 
@@ -246,6 +254,8 @@ class Contract(models.Model):
     review_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ContractQuerySet.as_manager()
+
     class Meta:
         ordering = ["-awarded_at", "-id"]
         constraints = [
@@ -273,3 +283,221 @@ class Contract(models.Model):
         if self.list_price is None:
             return None
         return (self.list_price - self.unit_price) * self.quantity
+
+
+# --- further competitions -----------------------------------------------------------------------
+
+
+class FurtherCompetition(models.Model):
+    """A mini-competition among three or more shortlisted suppliers on one lot. The buyer sets
+    the requirement, the evaluation weights and a deadline; invited suppliers ask questions and
+    respond; after the deadline the buyer scores every response and awards a contract."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Invitations sent"
+        AWARDED = "awarded", "Awarded"
+        CANCELLED = "cancelled", "Cancelled"
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="competitions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shortlist = models.ForeignKey(Shortlist, on_delete=models.PROTECT, related_name="competitions")
+    requirement = models.ForeignKey(
+        Requirement, null=True, blank=True, on_delete=models.SET_NULL, related_name="competitions"
+    )
+    lot = models.ForeignKey("catalogue.Lot", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField(max_length=150)
+    description = models.TextField("the requirement")
+    quantity = models.DecimalField(max_digits=12, decimal_places=2)
+    start_date = models.DateField("contract start date")
+    end_date = models.DateField("contract end date")
+    quality_criteria = models.TextField("what the quality score is for")
+    social_value_criteria = models.TextField("what the social value score is for")
+    weight_quality = models.PositiveSmallIntegerField()
+    weight_price = models.PositiveSmallIntegerField()
+    weight_social_value = models.PositiveSmallIntegerField()
+    deadline = models.DateTimeField("response deadline")
+    published_at = models.DateTimeField(null=True, blank=True)
+    cancelled_reason = models.TextField(blank=True)
+    rationale = models.TextField("award rationale", blank=True)
+    unsuccessful_feedback = models.TextField(blank=True)
+    contract = models.OneToOneField(
+        Contract, null=True, blank=True, on_delete=models.SET_NULL, related_name="competition"
+    )
+    awarded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FurtherCompetitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    weight_quality__gte=0, weight_price__gte=0, weight_social_value__gte=10
+                )
+                & models.Q(
+                    weight_quality__lte=100, weight_price__lte=100, weight_social_value__lte=100
+                ),
+                name="competition_weights_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gt=models.F("start_date")),
+                name="competition_term_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="competition_positive_quantity"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def weights(self) -> dict[str, int]:
+        return {
+            "quality": self.weight_quality,
+            "price": self.weight_price,
+            "social_value": self.weight_social_value,
+        }
+
+    def is_past_deadline(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.deadline
+
+    @property
+    def past_deadline(self) -> bool:
+        return self.is_past_deadline()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def accepting_responses(self) -> bool:
+        return self.is_open and not self.past_deadline
+
+
+class CompetitionInvitation(models.Model):
+    """One supplier invited to a competition, for the exact offer revision frozen on the
+    shortlist. Its outcome and feedback are what the supplier is told after the award."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "", "Not decided"
+        SUCCESSFUL = "successful", "Successful"
+        UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
+        CANCELLED = "cancelled", "Competition cancelled"
+
+    competition = models.ForeignKey(
+        FurtherCompetition, on_delete=models.CASCADE, related_name="invitations"
+    )
+    supplier = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="competition_invitations"
+    )
+    shortlist_item = models.ForeignKey(ShortlistItem, on_delete=models.PROTECT, related_name="+")
+    offer = models.ForeignKey("catalogue.Offer", on_delete=models.PROTECT, related_name="+")
+    revision = models.ForeignKey(
+        "catalogue.OfferRevision", on_delete=models.PROTECT, related_name="+"
+    )
+    national_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    list_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True, default="")
+    feedback = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CompetitionInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["competition", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "competition", "supplier", name="competition_invites_supplier_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} invited to {self.competition}"
+
+
+class ClarificationQuestion(models.Model):
+    """A question from an invited supplier. Once answered, the question (as the buyer words it,
+    without saying who asked) and the answer are shown to every invited supplier."""
+
+    competition = models.ForeignKey(
+        FurtherCompetition, on_delete=models.CASCADE, related_name="questions"
+    )
+    invitation = models.ForeignKey(
+        CompetitionInvitation, on_delete=models.CASCADE, related_name="questions"
+    )
+    question = models.TextField()
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    asked_at = models.DateTimeField()
+    shared_question = models.TextField("question as shared with every supplier", blank=True)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["competition", "asked_at", "id"]
+
+    def __str__(self) -> str:
+        return self.question[:80]
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class CompetitionResponse(models.Model):
+    """A supplier's sealed response: a unit price and written answers on quality and social
+    value. The buyer sees it only after the deadline, and scores each criterion 0 to 100."""
+
+    invitation = models.OneToOneField(
+        CompetitionInvitation, on_delete=models.CASCADE, related_name="response"
+    )
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    quality_response = models.TextField()
+    social_value_response = models.TextField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    quality_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    price_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    social_value_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    weighted_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["invitation"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="response_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quality_score__isnull=True)
+                | models.Q(
+                    quality_score__lte=100, price_score__lte=100, social_value_score__lte=100
+                ),
+                name="response_scores_out_of_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response from {self.invitation.supplier}"
+
+    @property
+    def is_scored(self) -> bool:
+        return self.weighted_score is not None

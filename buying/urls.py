@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import requirement_views, views
+from . import award_views, competition_views, requirement_views, views
 
 app_name = "buying"
 
@@ -55,5 +55,85 @@ urlpatterns = [
         "buying/requirements/<int:pk>/<slug:step>/",
         requirement_views.requirement_step,
         name="requirement_step",
+    ),
+    # --- awards and contracts ---
+    path(
+        "buying/shortlists/<int:pk>/items/<int:item_pk>/award/",
+        award_views.direct_award_item,
+        name="direct_award_item",
+    ),
+    path(
+        "buying/offers/<int:offer_pk>/award/",
+        award_views.direct_award_offer,
+        name="direct_award_offer",
+    ),
+    path("buying/contracts/", award_views.contracts, name="contracts"),
+    path("buying/contracts/<int:pk>/", award_views.contract_detail, name="contract"),
+    path(
+        "buying/shortlists/<int:pk>/competition/",
+        competition_views.competition_create,
+        name="competition_create",
+    ),
+    path("buying/competitions/", competition_views.competitions, name="competitions"),
+    path(
+        "buying/competitions/<int:pk>/",
+        competition_views.competition_detail,
+        name="competition",
+    ),
+    path(
+        "buying/competitions/<int:pk>/edit/",
+        competition_views.competition_edit,
+        name="competition_edit",
+    ),
+    path(
+        "buying/competitions/<int:pk>/publish/",
+        competition_views.competition_publish,
+        name="competition_publish",
+    ),
+    path(
+        "buying/competitions/<int:pk>/cancel/",
+        competition_views.competition_cancel,
+        name="competition_cancel",
+    ),
+    path(
+        "buying/competitions/<int:pk>/questions/<int:question_pk>/",
+        competition_views.clarification_answer,
+        name="clarification_answer",
+    ),
+    path(
+        "buying/competitions/<int:pk>/responses/<int:response_pk>/",
+        competition_views.response_score,
+        name="response_score",
+    ),
+    path(
+        "buying/competitions/<int:pk>/award/",
+        competition_views.competition_award,
+        name="competition_award",
+    ),
+    path(
+        "suppliers/competitions/",
+        competition_views.supplier_competitions,
+        name="supplier_competitions",
+    ),
+    path(
+        "suppliers/competitions/<int:pk>/",
+        competition_views.supplier_competition,
+        name="supplier_competition",
+    ),
+    path(
+        "suppliers/competitions/<int:pk>/ask/",
+        competition_views.supplier_question,
+        name="supplier_question",
+    ),
+    path(
+        "suppliers/competitions/<int:pk>/respond/",
+        competition_views.supplier_response,
+        name="supplier_response",
+    ),
+    path("suppliers/contracts/", award_views.supplier_contracts, name="supplier_contracts"),
+    path(
+        "suppliers/contracts/<int:pk>/",
+        award_views.supplier_contract,
+        name="supplier_contract",
     ),
 ]

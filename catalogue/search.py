@@ -490,9 +490,18 @@ def sorted_rows(table: FacetTable, rows: np.ndarray, sort: str, scores: np.ndarr
         key = np.where(missing, 0.0, price if sort == "price" else -price)
         order = np.lexsort((tie, key, missing))
     elif sort == "rating":
+        # Bayesian average: one 5-star review does not beat fifty 4.6-star ones.
+        from reviews.services import RATING_PRIOR_MEAN, RATING_PRIOR_WEIGHT, bayesian_rating
+
         rating = table.rating[rows]
         missing = np.isnan(rating)
-        order = np.lexsort((tie, -table.rating_count[rows], -np.where(missing, 0, rating), missing))
+        score = bayesian_rating(
+            np.where(missing, 0.0, rating),
+            table.rating_count[rows],
+            float(RATING_PRIOR_MEAN),
+            RATING_PRIOR_WEIGHT,
+        )
+        order = np.lexsort((tie, -table.rating_count[rows], -score, missing))
     elif sort == "newest":
         order = np.lexsort((tie, -table.published[rows]))
     elif scores is not None:

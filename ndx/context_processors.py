@@ -14,8 +14,11 @@ def navigation(request):
         if user.is_buyer:
             items.append(("Requirements", reverse("buying:requirements")))
             items.append(("Saved searches", reverse("buying:saved_searches")))
+            items.append(("Contracts", reverse("buying:contracts")))
+            items.append(("Reviews", reverse("reviews:mine")))
         if user.is_supplier:
             items.append(("Supplier dashboard", reverse("suppliers:dashboard")))
+            items.append(("Reviews", reverse("reviews:supplier_reviews")))
         items.append(("Your account", reverse("accounts:dashboard")))
         if user.organisation is not None:
             items.append(("Your organisation", reverse("accounts:organisation")))
@@ -57,6 +60,7 @@ def site_chrome(request):
                     {"href": reverse("cookies"), "text": "Cookies"},
                     {"href": reverse("privacy"), "text": "Privacy"},
                     {"href": reverse("healthz"), "text": "Service status"},
+                    {"href": reverse("reporting:open_data"), "text": "Open data"},
                 ],
             }
         },

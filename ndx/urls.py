@@ -16,10 +16,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("ndx.accounts.urls")),
+    path("", include("ndx.reporting.urls")),
     path("", include("catalogue.urls")),
     # matching before buying: /buying/requirements/<pk>/matches/ is not a question step.
     path("", include("matching.urls")),
     path("", include("buying.urls")),
+    path("", include("reviews.urls")),
     path("", include("suppliers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from .querysets import ReviewQuerySet, ReviewReportQuerySet
 
@@ -35,7 +36,9 @@ class Review(models.Model):
         PUBLISHED = "published", "Published"
         REJECTED = "rejected", "Rejected"
 
-    contract = models.ForeignKey("buying.Contract", on_delete=models.PROTECT, related_name="reviews")
+    contract = models.ForeignKey(
+        "buying.Contract", on_delete=models.PROTECT, related_name="reviews"
+    )
     # Copied from the contract so that pages and summaries need no join through buying.
     offer = models.ForeignKey("catalogue.Offer", on_delete=models.PROTECT, related_name="reviews")
     revision = models.ForeignKey(
@@ -102,6 +105,9 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:detail", args=[self.pk])
 
     @property
     def is_published(self) -> bool:

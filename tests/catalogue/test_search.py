@@ -260,3 +260,19 @@ def test_in_memory_filters_agree_with_the_database_filters(catalogue, params):
         base = base.filter(pk__in=ids(search_offers(q(q=params["q"]))))
     expected = set(OfferFilter(data, queryset=base).qs.values_list("pk", flat=True))
     assert set(ids(outcome)) == expected
+
+
+def test_highest_rated_uses_a_bayesian_average(catalogue):
+    from catalogue.facet_index import reset
+
+    Offer.objects.filter(pk=catalogue["cyber"].pk).update(
+        rating_average=Decimal("5.00"), rating_count=1
+    )
+    Offer.objects.filter(pk=catalogue["mention"].pk).update(
+        rating_average=Decimal("4.60"), rating_count=50
+    )
+    reset()
+    assert ids(search_offers(q(sort="rating")))[:2] == [
+        catalogue["mention"].pk,
+        catalogue["cyber"].pk,
+    ]

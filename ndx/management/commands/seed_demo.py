@@ -3,11 +3,14 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from buying import demo as buying_demo
 from catalogue import demo as catalogue_demo
 from matching import demo as matching_demo
 from ndx.accounts import demo as accounts_demo
+from reviews import demo as reviews_demo
 
-SECTIONS = [accounts_demo, catalogue_demo, matching_demo]
+# reviews_demo reviews the buying demo's contracts, so it must come after buying's section.
+SECTIONS = [accounts_demo, catalogue_demo, buying_demo, matching_demo, reviews_demo]
 
 
 class Command(BaseCommand):

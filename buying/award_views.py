@@ -1,0 +1,180 @@
+"""Direct awards, and contract registers for buyers and suppliers.
+
+Each page fetches through an organisation-scoped queryset (another organisation gets 404), takes
+the form, calls one service and redirects.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from catalogue.models import Offer
+from catalogue.templatetags.catalogue_tags import money
+from ndx.accounts.decorators import member_required
+from ndx.accounts.forms import apply_validation_error
+from ndx.audit.models import AuditEntry
+
+from . import services
+from .award_forms import DirectAwardForm
+from .models import Contract, Requirement, Shortlist, ShortlistItem
+
+buyer_required = member_required(kind="buyer")
+supplier_required = member_required(kind="supplier")
+
+
+def award_message(contract: Contract) -> str:
+    text = f"Contract {contract.reference} awarded to {contract.supplier.name}"
+    saving = contract.saving
+    if saving:
+        text += f". Saving against the list price: {money(saving)}"
+    return text
+
+
+def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | None = None):
+    terms = services.direct_award_terms(shortlist_item=item, offer=offer)
+    revision = terms["revision"]
+    requirements = None
+    if item is None:
+        requirements = Requirement.objects.visible_to(request.user).filter(
+            organisation=request.user.organisation, status=Requirement.Status.SUBMITTED
+        )
+    form_kwargs = {
+        "requirements": requirements,
+        "national_price": terms["national_price"],
+        "unit_label": revision.unit_label if revision else "",
+    }
+    if request.method == "POST":
+        form = DirectAwardForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            requirement = None
+            if data.get("requirement"):
+                requirement = requirements.filter(pk=data["requirement"]).first()
+            try:
+                contract = services.direct_award_create(
+                    actor=request.user,
+                    shortlist_item=item,
+                    offer=offer,
+                    requirement=requirement,
+                    justification=data["justification"],
+                    quantity=data["quantity"],
+                    unit_price=data["unit_price"],
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                    kpis=data["kpis"],
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, award_message(contract))
+                return redirect("buying:contract", pk=contract.pk)
+    else:
+        start = timezone.localdate() + timedelta(days=14)
+        form = DirectAwardForm(
+            initial={
+                "unit_price": terms["national_price"],
+                "start_date": start,
+                "end_date": start.replace(year=start.year + 1) - timedelta(days=1),
+            },
+            **form_kwargs,
+        )
+    if item is not None:
+        back = (reverse("buying:shortlist", args=[item.shortlist_id]), "Back to the shortlist")
+    else:
+        back = (reverse("catalogue:offer_detail", args=[offer.pk]), "Back to the offer")
+    return render(
+        request,
+        "buying/awards/direct_award.html",
+        {
+            "form": form,
+            "terms": terms,
+            "revision": revision,
+            "item": item,
+            "back_url": back[0],
+            "back_text": back[1],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@buyer_required
+def direct_award_item(request, pk: int, item_pk: int):
+    shortlist = get_object_or_404(Shortlist.objects.visible_to(request.user), pk=pk)
+    item = get_object_or_404(
+        shortlist.items.select_related("offer__lot__framework", "offer__supplier", "revision"),
+        pk=item_pk,
+    )
+    if not shortlist.is_frozen:
+        messages.error(request, "Freeze the shortlist before awarding from it.")
+        return redirect("buying:shortlist", pk=shortlist.pk)
+    return _direct_award(request, item=item)
+
+
+@buyer_required
+def direct_award_offer(request, offer_pk: int):
+    offer = get_object_or_404(Offer.objects.buyable().with_content(), pk=offer_pk)
+    return _direct_award(request, offer=offer)
+
+
+def _register(request, *, supplier: bool):
+    organisation = request.user.organisation
+    contracts = Contract.objects.visible_to(request.user)
+    contracts = (
+        contracts.for_supplier(organisation) if supplier else contracts.for_buyer(organisation)
+    )
+    return render(
+        request,
+        "buying/awards/contracts.html",
+        {
+            "organisation": organisation,
+            "contracts": contracts.with_saving().select_related("organisation", "supplier"),
+            "totals": contracts.totals(),
+            "supplier_view": supplier,
+        },
+    )
+
+
+@buyer_required
+def contracts(request):
+    return _register(request, supplier=False)
+
+
+@supplier_required
+def supplier_contracts(request):
+    return _register(request, supplier=True)
+
+
+def _contract(request, pk: int, *, supplier: bool):
+    contract = get_object_or_404(
+        Contract.objects.visible_to(request.user).select_related(
+            "organisation", "supplier", "offer", "revision", "requirement", "shortlist"
+        ),
+        pk=pk,
+    )
+    competition = getattr(contract, "competition", None)
+    return render(
+        request,
+        "buying/awards/contract.html",
+        {
+            "contract": contract,
+            "competition": competition,
+            "supplier_view": supplier,
+            "audit": AuditEntry.objects.for_object(contract).select_related("actor")[:20],
+        },
+    )
+
+
+@buyer_required
+def contract_detail(request, pk: int):
+    return _contract(request, pk, supplier=False)
+
+
+@supplier_required
+def supplier_contract(request, pk: int):
+    return _contract(request, pk, supplier=True)

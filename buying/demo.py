@@ -1,0 +1,496 @@
+"""Demo contracts: direct awards and further competitions for the three demo buyers, so the
+contract registers, savings and supplier contract lists have something to show on first run.
+
+Awards go through the real services with a `now` in the past, so every contract has a real
+requirement, a frozen shortlist, the exact offer revision, a saving and a time to award. One
+competition (Manchester's) is still open, with Northwind Digital invited, so the demo supplier
+sees an invitation on its dashboard. Suppliers' questions and responses are written directly
+(most demo suppliers have no users). Seeding is keyed on each requirement's title, so running it
+twice changes nothing. No emails are sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from catalogue.models import Lot, Offer
+from ndx.accounts.models import Organisation, User
+
+from . import services
+from .models import (
+    ClarificationQuestion,
+    CompetitionResponse,
+    Contract,
+    Requirement,
+    Shortlist,
+)
+
+LEEDS = "buyer.admin@leeds.gov.uk"
+MFT = "buyer.admin@mft.nhs.uk"
+DFE = "buyer.admin@education.gov.uk"
+NORTHWIND = "Northwind Digital Ltd"
+BRIGHTWATER = "Brightwater Cloud Services plc"
+
+
+@dataclass
+class DirectAward:
+    buyer: str
+    title: str
+    problem: str
+    lot: tuple[str, str]
+    keyword: str  # the offer awarded has this in its title (any offer, if none has)
+    supplier: str | None  # a demo supplier by name, or None for another supplier
+    budget: Decimal  # roughly what the contract is worth; quantity = budget / unit price
+    discount: Decimal  # off the national price
+    months: int
+    awarded_days_ago: int
+    requirement_days: int  # from requirement to award
+    kpis: list[str]
+    justification: str
+
+
+@dataclass
+class Competition:
+    buyer: str
+    title: str
+    problem: str
+    noun: str  # the offers invited are the lot's offers with titles starting with this
+    quantity: Decimal
+    months: int
+    weights: tuple[int, int, int]
+    created_days_ago: int
+    suppliers: int
+    responses: list[tuple[Decimal, int, int]] = field(default_factory=list)  # discount, q, s
+    awarded: bool = True
+    prefer: tuple[str, ...] = ()
+    question: tuple[str, str] | None = None
+    kpis: list[str] = field(default_factory=list)
+
+
+DIRECT_AWARDS = [
+    DirectAward(
+        buyer=LEEDS,
+        title="Records management for children's services",
+        problem="Case files for children's services are kept on shared drives with no "
+        "retention rules. We need records management that applies retention automatically.",
+        lot=("RM1557.14", "cloud-software"),
+        keyword="Records management",
+        supplier=NORTHWIND,
+        budget=Decimal("85000"),
+        discount=Decimal("0.05"),
+        months=24,
+        awarded_days_ago=120,
+        requirement_days=38,
+        kpis=["99.9% availability each month", "Priority 1 incidents fixed within 4 hours"],
+        justification="The only shortlisted service with retention rules for children's "
+        "records built in, already used by two neighbouring councils. We negotiated 5% below "
+        "the national price for a two-year term.",
+    ),
+    DirectAward(
+        buyer=LEEDS,
+        title="Backup and disaster recovery for council systems",
+        problem="Our backups are on tape in the same building as the servers. We need "
+        "off-site, UK-hosted backup with tested recovery.",
+        lot=("RM1557.14", "cloud-hosting"),
+        keyword="Backup",
+        supplier=BRIGHTWATER,
+        budget=Decimal("64000"),
+        discount=Decimal("0"),
+        months=36,
+        awarded_days_ago=75,
+        requirement_days=21,
+        kpis=["Restore any system within 4 hours", "Recovery tested every quarter"],
+        justification="UK-only hosting with PSN compliance, at the national price, from the "
+        "supplier that already hosts our planning systems.",
+    ),
+    DirectAward(
+        buyer=MFT,
+        title="Cloud readiness assessment for pathology systems",
+        problem="Tell us which pathology systems can move to the cloud, in what order, and "
+        "what it will cost.",
+        lot=("RM1557.14", "cloud-support"),
+        keyword="Cloud readiness",
+        supplier=BRIGHTWATER,
+        budget=Decimal("30000"),
+        discount=Decimal("0.03"),
+        months=4,
+        awarded_days_ago=200,
+        requirement_days=45,
+        kpis=["Assessment report within 8 weeks", "Findings presented to the digital board"],
+        justification="Best value of the three support offers we compared, with NHS data "
+        "security (DSPT) experience.",
+    ),
+    DirectAward(
+        buyer=MFT,
+        title="Scheduling for community nursing visits",
+        problem="Community nurses plan visits on paper. We need scheduling that plans routes "
+        "and works on phones.",
+        lot=("RM1557.14", "cloud-software"),
+        keyword="Field service scheduling",
+        supplier=None,
+        budget=Decimal("410000"),
+        discount=Decimal("0.08"),
+        months=24,
+        awarded_days_ago=40,
+        requirement_days=30,
+        kpis=["99.9% availability", "Visits planned 2 weeks ahead", "Support replies in 1 hour"],
+        justification="Meets every must-have on the requirement and is built for NHS trusts; "
+        "8% below the national price for a two-year term.",
+    ),
+    DirectAward(
+        buyer=DFE,
+        title="User researcher for the school funding service",
+        problem="A user researcher to join the school funding team for six months.",
+        lot=("RM1043.9", "digital-specialists"),
+        keyword="user researcher",
+        supplier=None,
+        budget=Decimal("96000"),
+        discount=Decimal("0"),
+        months=6,
+        awarded_days_ago=90,
+        requirement_days=14,
+        kpis=["Research plan within 2 weeks", "Findings shared every sprint"],
+        justification="Available within two weeks, with experience of Service Standard "
+        "assessments in education.",
+    ),
+    DirectAward(
+        buyer=DFE,
+        title="Collaboration workspace for all staff",
+        problem="One secure collaboration workspace for 20,000 staff across the department "
+        "and its agencies, replacing four separate systems.",
+        lot=("RM1557.14", "cloud-software"),
+        keyword="Secure collaboration",
+        supplier=None,
+        budget=Decimal("6500000"),
+        discount=Decimal("0.10"),
+        months=24,
+        awarded_days_ago=150,
+        requirement_days=60,
+        kpis=[
+            "99.9% availability each month",
+            "Accessibility: WCAG 2.2 AA, audited every year",
+            "All staff moved across within 6 months",
+        ],
+        justification="The highest-rated workspace on our shortlist, at 10% below the "
+        "national price for 20,000 staff over two years.",
+    ),
+]
+
+COMPETITIONS = [
+    Competition(
+        buyer=LEEDS,
+        title="Discovery for a new housing repairs service",
+        problem="Tenants report repairs by phone and wait weeks. Find out what tenants and "
+        "repairs teams need, and recommend what to build.",
+        noun="Discovery",
+        quantity=Decimal("1"),
+        months=4,
+        weights=(60, 30, 10),
+        created_days_ago=95,
+        suppliers=4,
+        responses=[
+            (Decimal("0.06"), 82, 70),
+            (Decimal("0.12"), 68, 60),
+            (Decimal("0.02"), 75, 85),
+        ],
+        prefer=(NORTHWIND,),
+        question=(
+            "Can the team work from our Leeds office two days a week?",
+            "Yes. We expect the team on site at least two days a week.",
+        ),
+        kpis=["Research with at least 30 tenants", "Show and tell every two weeks"],
+    ),
+    Competition(
+        buyer=DFE,
+        title="Beta build of the teacher vacancies service",
+        problem="Build the beta of a free service for schools to list teaching vacancies.",
+        noun="Beta build",
+        quantity=Decimal("600"),  # days
+        months=12,
+        weights=(50, 35, 15),
+        created_days_ago=160,
+        suppliers=3,
+        responses=[
+            (Decimal("0.04"), 78, 65),
+            (Decimal("0.09"), 71, 80),
+            (Decimal("0.00"), 84, 55),
+        ],
+        kpis=[
+            "Pass the beta Service Standard assessment",
+            "Release to production every week",
+            "99.9% availability once live",
+        ],
+    ),
+    Competition(
+        buyer=MFT,
+        title="Alpha for patient discharge planning",
+        problem="Discharges are delayed while wards, social care and transport teams chase "
+        "each other by phone. Prototype a shared discharge plan.",
+        noun="Alpha",
+        quantity=Decimal("1"),
+        months=3,
+        weights=(55, 30, 15),
+        created_days_ago=6,
+        suppliers=4,
+        responses=[(Decimal("0.05"), 0, 0)],  # one response so far, from the second supplier
+        awarded=False,
+        prefer=(NORTHWIND,),
+        question=(
+            "Will the alpha need to connect to the electronic patient record?",
+            "Not in alpha: use realistic test data. Integration is for beta.",
+        ),
+    ),
+]
+
+
+def _pence(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _buyable(lot: Lot):
+    return (
+        Offer.objects.buyable()
+        .filter(lot=lot, published_revision__price__isnull=False)
+        .filter(published_revision__list_price__isnull=False)
+        .select_related("supplier", "published_revision")
+        .order_by("external_id", "pk")
+    )
+
+
+def _direct_offer(spec: DirectAward, lot: Lot) -> Offer | None:
+    offers = _buyable(lot)
+    if spec.supplier:
+        offers = offers.filter(supplier__name=spec.supplier)
+    else:
+        offers = offers.exclude(supplier__name__in=[NORTHWIND, BRIGHTWATER])
+    return offers.filter(published_revision__title__icontains=spec.keyword).first() or (
+        offers.first()
+    )
+
+
+def _competition_offers(spec: Competition, lot: Lot) -> list[Offer]:
+    offers = list(_buyable(lot).filter(published_revision__title__startswith=spec.noun))
+    chosen, seen = [], set()
+    for name in spec.prefer:
+        offer = next((o for o in offers if o.supplier.name == name), None)
+        if offer is not None:
+            chosen.append(offer)
+            seen.add(offer.supplier_id)
+    for offer in offers:
+        if len(chosen) >= spec.suppliers:
+            break
+        if offer.supplier_id not in seen:
+            chosen.append(offer)
+            seen.add(offer.supplier_id)
+    return chosen
+
+
+def _requirement(buyer: User, title: str, problem: str, lot: Lot, created: datetime):
+    requirement = Requirement.objects.create(
+        organisation=buyer.organisation,
+        created_by=buyer,
+        status=Requirement.Status.SUBMITTED,
+        title=title,
+        problem=problem,
+        users_description="Staff across the organisation",
+        timescale=Requirement.Timescale.THREE_MONTHS,
+        framework=lot.framework,
+        lot=lot,
+    )
+    Requirement.objects.filter(pk=requirement.pk).update(
+        created_at=created, updated_at=created, submitted_at=created + timedelta(hours=2)
+    )
+    requirement.refresh_from_db()
+    return requirement
+
+
+def _shortlist(buyer: User, requirement: Requirement, offers: list[Offer], frozen: datetime):
+    shortlist = services.shortlist_create(actor=buyer, name=f"Shortlist for {requirement.title}")
+    for offer in offers:
+        services.shortlist_add_offer(actor=buyer, shortlist=shortlist, offer_id=offer.pk)
+    services.shortlist_freeze(actor=buyer, shortlist=shortlist)
+    Shortlist.objects.filter(pk=shortlist.pk).update(
+        requirement=requirement, created_at=frozen - timedelta(days=2), frozen_at=frozen
+    )
+    shortlist.refresh_from_db()
+    return shortlist
+
+
+def _seed_direct(spec: DirectAward, buyer: User, lots, now: datetime) -> bool:
+    lot = lots.get(spec.lot)
+    offer = _direct_offer(spec, lot) if lot else None
+    if offer is None:
+        return False
+    awarded = now - timedelta(days=spec.awarded_days_ago)
+    created = awarded - timedelta(days=spec.requirement_days)
+    requirement = _requirement(buyer, spec.title, spec.problem, lot, created)
+    comparators = [
+        o for o in _buyable(lot).exclude(supplier=offer.supplier)[:40:13] if o.pk != offer.pk
+    ]
+    shortlist = _shortlist(
+        buyer, requirement, [offer, *comparators[:2]], awarded - timedelta(days=5)
+    )
+    item = shortlist.items.get(offer=offer)
+    start = timezone.localdate(awarded) + timedelta(days=14)
+    unit_price = _pence(item.price * (1 - spec.discount))
+    quantity = max(Decimal("1"), (spec.budget / unit_price).quantize(Decimal("1")))
+    services.direct_award_create(
+        actor=buyer,
+        shortlist_item=item,
+        justification=spec.justification,
+        quantity=quantity,
+        unit_price=unit_price,
+        start_date=start,
+        end_date=_add_months(start, spec.months) - timedelta(days=1),
+        kpis=spec.kpis,
+        now=awarded,
+    )
+    return True
+
+
+def _add_months(day, months: int):
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, 28))
+
+
+def _seed_competition(spec: Competition, buyer: User, lot: Lot, now: datetime) -> bool:
+    offers = _competition_offers(spec, lot)
+    if len(offers) < services.MIN_INVITED_SUPPLIERS:
+        return False
+    created = now - timedelta(days=spec.created_days_ago)
+    requirement = _requirement(buyer, spec.title, spec.problem, lot, created - timedelta(days=20))
+    shortlist = _shortlist(buyer, requirement, offers, created - timedelta(days=1))
+    deadline = (created + timedelta(days=21)).replace(hour=17, minute=0, second=0, microsecond=0)
+    start = timezone.localdate(deadline) + timedelta(days=28)
+    quality, price, social = spec.weights
+    competition = services.competition_create(
+        actor=buyer,
+        shortlist=shortlist,
+        data={
+            "items": list(shortlist.items.values_list("pk", flat=True)),
+            "title": spec.title,
+            "description": spec.problem,
+            "quantity": spec.quantity,
+            "start_date": start,
+            "end_date": _add_months(start, spec.months) - timedelta(days=1),
+            "quality_criteria": "How well the team's approach meets the requirement, and the "
+            "experience of the people proposed.",
+            "social_value_criteria": "Jobs, apprenticeships and training in our area during "
+            "the contract.",
+            "weight_quality": quality,
+            "weight_price": price,
+            "weight_social_value": social,
+            "deadline": deadline,
+        },
+        now=created,
+    )
+    services.competition_publish(actor=buyer, competition=competition, now=created)
+    invitations = list(competition.invitations.select_related("supplier").order_by("pk"))
+    if spec.question:
+        asked = ClarificationQuestion.objects.create(
+            competition=competition,
+            invitation=invitations[-1],
+            question=spec.question[0],
+            asked_at=created + timedelta(days=2),
+        )
+        services.clarification_answer(
+            actor=buyer, question=asked, answer=spec.question[1], now=created + timedelta(days=3)
+        )
+    # Who responds: every invited supplier in turn, except (when still open) the first, so the
+    # demo supplier invited first has a response to write.
+    responders = invitations if spec.awarded else invitations[1:]
+    responses = []
+    for number, (invitation, (discount, _q, _s)) in enumerate(
+        zip(responders, spec.responses, strict=False), start=1
+    ):
+        responses.append(
+            CompetitionResponse.objects.create(
+                invitation=invitation,
+                unit_price=_pence(invitation.national_price * (1 - discount)),
+                quality_response="Our team has delivered this kind of work for three other "
+                "public bodies in the last two years. We would start with a kick-off "
+                "workshop, then work in two-week sprints with show and tells.",
+                social_value_response="We will offer two apprenticeships and a paid "
+                "placement to local people, and run a coding club in a nearby school.",
+                submitted_at=created + timedelta(days=8 + number),
+            )
+        )
+    if not spec.awarded:
+        return True
+    suggested = services.price_score_suggestions(competition)
+    scored = deadline + timedelta(days=2)
+    for response, (_d, quality_score, social_score) in zip(responses, spec.responses, strict=False):
+        services.response_score(
+            actor=buyer,
+            response=response,
+            quality=quality_score,
+            price=suggested[response.pk],
+            social_value=social_score,
+            now=scored,
+        )
+    ranking = services.competition_ranking(competition)
+    services.competition_award(
+        actor=buyer,
+        competition=competition,
+        response=ranking[0],
+        rationale=services.competition_award_rationale(competition),
+        kpis=spec.kpis,
+        unsuccessful_feedback="Thank you for your response. We would welcome you bidding "
+        "for our future work.",
+        now=scored + timedelta(days=3),
+    )
+    return True
+
+
+def seed(out, context: dict) -> dict:
+    now = timezone.now()
+    lots = {
+        (lot.framework.reference, lot.slug): lot for lot in Lot.objects.select_related("framework")
+    }
+    buyers = {
+        user.email: user
+        for user in User.objects.filter(email__in=[LEEDS, MFT, DFE]).select_related(
+            "membership__organisation"
+        )
+        if user.organisation is not None and user.organisation.kind == Organisation.Kind.BUYER
+    }
+    titles = [s.title for s in DIRECT_AWARDS] + [s.title for s in COMPETITIONS]
+    done = set(
+        Requirement.objects.filter(title__in=titles)
+        .filter(Q(contracts__isnull=False) | Q(competitions__isnull=False))
+        .values_list("organisation_id", "title")
+    )
+    created = 0
+    with services.award_emails_off():
+        for spec in DIRECT_AWARDS:
+            buyer = buyers.get(spec.buyer)
+            if buyer and (buyer.organisation.pk, spec.title) not in done:
+                created += _seed_direct(spec, buyer, lots, now)
+        lot = lots.get(("RM1043.9", "digital-outcomes"))
+        for spec in COMPETITIONS:
+            buyer = buyers.get(spec.buyer)
+            if buyer and lot and (buyer.organisation.pk, spec.title) not in done:
+                created += _seed_competition(spec, buyer, lot, now)
+    totals = Contract.objects.totals()
+    out.write(
+        f"buying: {totals['count']} contracts worth £{totals['value']:,.2f}, saving "
+        f"£{totals['saving']:,.2f} ({created} new awards or competitions)\n"
+    )
+    return {}
+
+
+def describe() -> list[str]:
+    return [
+        "Contracts and further competitions:",
+        f"  {LEEDS}, {MFT} and {DFE} have contract registers with savings at /buying/contracts/",
+        "  (direct awards and awarded further competitions); Manchester's “Alpha for patient "
+        "discharge planning”",
+        "  is open, and supplier.admin@northwind-digital.co.uk can respond to it at "
+        "/suppliers/competitions/",
+    ]
