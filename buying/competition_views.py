@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from ndx.accounts.decorators import member_required
 from ndx.accounts.forms import apply_validation_error
 from ndx.audit.models import AuditEntry
+from ndx.ratelimit import rate_limited
 
 from . import services
 from .award_forms import (
@@ -388,6 +389,7 @@ def supplier_competition(request, pk: int):
 
 @require_POST
 @supplier_required
+@rate_limited("responses")
 def supplier_question(request, pk: int):
     invitation = _invitation(request, pk)
     form = QuestionForm(request.POST)
@@ -408,6 +410,7 @@ def supplier_question(request, pk: int):
 
 
 @supplier_required
+@rate_limited("responses")
 def supplier_response(request, pk: int):
     invitation = _invitation(request, pk)
     competition = invitation.competition

@@ -171,6 +171,15 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "ndx.accounts.forms.SignupDetailsForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[National Digital Exchange] "
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+
+# Our own rate limits (ndx/ratelimit.py): per signed-in user, else per IP address.
+NDX_RATE_LIMITS = {
+    "search": os.environ.get("NDX_RATE_SEARCH", "120/m"),
+    "reviews": os.environ.get("NDX_RATE_REVIEWS", "30/h"),
+    "responses": os.environ.get("NDX_RATE_RESPONSES", "60/h"),
+}
+# Behind a proxy that sets X-Forwarded-For (gunicorn behind a load balancer), trust it.
+NDX_TRUST_PROXY = os.environ.get("NDX_TRUST_PROXY", "") == "1"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from catalogue.models import Offer
 from ndx.accounts.decorators import member_required, staff_required
 from ndx.accounts.forms import apply_validation_error
+from ndx.ratelimit import rate_limited
 
 from . import services
 from .forms import RejectForm, ReportForm, ResponseForm, ReviewForm
@@ -38,6 +39,7 @@ def _visible_review(request, pk: int) -> Review:
 
 
 @member_required(kind="buyer")
+@rate_limited("reviews")
 def review_write(request, contract_pk: int):
     contract = get_object_or_404(
         contracts_of(request.user).select_related("offer__published_revision", "supplier"),
@@ -91,6 +93,7 @@ def my_reviews(request):
 
 @require_POST
 @login_required
+@rate_limited("reviews")
 def review_helpful(request, pk: int):
     review = _visible_review(request, pk)
     try:
@@ -154,6 +157,7 @@ def offer_reviews(request, offer_pk: int):
 
 
 @login_required
+@rate_limited("reviews")
 def review_report(request, pk: int):
     review = _visible_review(request, pk)
     if not review.is_published:
@@ -192,6 +196,7 @@ def supplier_reviews(request):
 
 
 @member_required(kind="supplier")
+@rate_limited("reviews")
 def review_respond(request, pk: int):
     review = get_object_or_404(
         Review.objects.published().about_supplier(request.user.organisation).with_details(),

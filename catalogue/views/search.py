@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from ndx.ratelimit import rate_limited
+
 from .. import compare as comparison
 from ..search import PAGE_SIZES, SORTS, SearchOutcome, search_offers
 
@@ -127,6 +129,7 @@ def _facet_component(facet) -> tuple[str, dict] | None:
     }
 
 
+@rate_limited("search", methods=("GET",))
 def search(request):
     """/catalogue/: search and browse published offers. Plain GET, works without JavaScript."""
     outcome = search_offers(request.GET)
