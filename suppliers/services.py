@@ -328,7 +328,7 @@ def application_email_send(*, application_id: int) -> None:
     )
     if not recipients:
         return
-    context = {"application": application, "site_url": getattr(settings, "SITE_URL", "")}
+    context = {"application": application, "site_url": getattr(settings, "SITE_URL", "").rstrip("/")}
     subject = (
         f"Approved: {application.lot.framework.name}, {application.lot.name}"
         if application.status == LotApplication.Status.APPROVED
