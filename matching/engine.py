@@ -8,16 +8,29 @@ Scoring = fusion of
   `Embedder` (e.g. `SentenceTransformerEmbedder`), or both;
 - optional category evidence (offers in categories where the best matches sit get a lift);
 then hard eligibility `Filters`, a stable hash tie-break, and readable explanations.
+
+Layout (built for ~100k offers in well under 1 GiB): word and char postings are column-major
+float32 sparse matrices; word phrases (bigrams) seen in only one offer are not indexed; the
+vocabulary is a dict of single terms plus a sorted int64 array of phrase keys. Offer texts are
+kept zlib-compressed and only decoded for the results shown. `Index.upsert` appends to a small
+delta segment that is searched alongside the main one and merged into it lazily. Query
+features are evaluated strongest first within a postings budget, so a query costs at most a
+bounded amount of work however common its words are.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import itertools
 import math
 import os
 import pickle
+import secrets
+import zlib
 from abc import ABC, abstractmethod
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
@@ -27,10 +40,18 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from .text import analyse, char_preprocess, clean_text, truncate, word_tokens
+from .text import (
+    analysis_term,
+    analysis_term_uncached,
+    char_ngrams,
+    clean_text,
+    fold,
+    truncate,
+    word_tokens,
+    words,
+)
 
 __all__ = [
     "ENGINE_VERSION",
@@ -50,7 +71,7 @@ __all__ = [
 ]
 
 # Bump whenever tokenising, weighting, fusion, filtering or tie-breaking changes.
-ENGINE_VERSION = "ndx-matching-1.0.0"
+ENGINE_VERSION = "ndx-matching-1.1.0"
 
 FIELDS: tuple[str, ...] = ("title", "summary", "description", "features", "categories")
 FIELD_LABELS: dict[str, str] = {
@@ -208,23 +229,33 @@ class Filters:
 
     def accepts(self, doc: Document) -> bool:
         """Exact check of one document against every criterion."""
-        if self._allowed is not None and doc.id not in self._allowed:
+        return self._accepts_values(
+            doc.id, doc.lot_id, doc.price, doc.hosting_location, doc.certifications
+        )
+
+    def _accepts_values(
+        self,
+        doc_id: str,
+        lot_id: Any,
+        price: Any,
+        hosting_location: Any,
+        certifications: Iterable[str],
+    ) -> bool:
+        if self._allowed is not None and doc_id not in self._allowed:
             return False
-        if doc.id in self._exclude:
+        if doc_id in self._exclude:
             return False
-        if self._lots is not None and (doc.lot_id is None or str(doc.lot_id) not in self._lots):
+        if self._lots is not None and (lot_id is None or str(lot_id) not in self._lots):
             return False
         if self._budget is not None:
-            price = _to_decimal(doc.price)
-            if price is not None and price > self._budget:
+            value = _to_decimal(price)
+            if value is not None and value > self._budget:
                 return False
         if self._hosting is not None:
-            if doc.hosting_location is None or _norm_label(doc.hosting_location) not in (
-                self._hosting
-            ):
+            if hosting_location is None or _norm_label(hosting_location) not in self._hosting:
                 return False
         if self._certs:
-            have = {_norm_label(c) for c in doc.certifications}
+            have = {_norm_label(c) for c in certifications}
             if not self._certs <= have:
                 return False
         return True
@@ -251,6 +282,11 @@ class EngineConfig:
     char_field_max_chars: int = 300
     char_fit_sample: int = 10000
     char_min_df: int = 1
+    # phrase (word bigram) vocabulary budget: when a catalogue has more distinct phrases than
+    # phrase_budget, phrases in fewer than min_phrase_df offers are not indexed, and only the
+    # phrase_budget most frequent of the rest are (0 = always drop rare phrases, no cap)
+    phrase_budget: int = 1_000_000
+    min_phrase_df: int = 2
     # semantic channel
     lsa_components: int = 200
     lsa_fit_sample: int = 10000
@@ -267,7 +303,19 @@ class EngineConfig:
     query_head_repeat: int = 3
     max_query_terms: int = 300
     max_query_char_ngrams: int = 600
+    # query features are evaluated strongest first until their postings (offers containing
+    # them) exceed these budgets (word, char); the weakest, most common ones are then skipped.
+    # Bounds query cost on big catalogues; never binds on small ones. 0 = no limit
+    max_query_postings: int = 2_000_000
+    max_query_char_postings: int = 1_000_000
     min_score: float = 0.0
+    # upserts go to a delta segment, merged into the main one once it holds more than
+    # max(delta_merge_docs, delta_merge_fraction x main rows) offers
+    delta_merge_docs: int = 1000
+    delta_merge_fraction: float = 0.02
+    # BLAS threads while scoring a query (one is fastest for a matrix-vector product, and far
+    # better on a busy machine); 0 leaves the process's BLAS threading alone
+    query_blas_threads: int = 1
     # suppliers
     supplier_pool: int = 500
     supplier_bonus: float = 0.1
@@ -442,9 +490,29 @@ class SentenceTransformerEmbedder(Embedder):
 
 # --------------------------------------------------------------------------- helpers
 
+_N_FIELDS = len(FIELDS)
+_PHRASE_SHIFT = np.int64(32)
+_TEXT_LEVEL = 1  # zlib level for stored offer texts (fast; about halves them)
 
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
+
+_BLAS_CONTROLLER: Any = None
+
+
+def _blas_threads(limit: int) -> contextlib.AbstractContextManager[Any]:
+    """Temporarily cap BLAS threads (threadpoolctl ships with scikit-learn)."""
+    global _BLAS_CONTROLLER
+    if limit <= 0:
+        return contextlib.nullcontext()
+    if _BLAS_CONTROLLER is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _BLAS_CONTROLLER = ThreadpoolController()
+        except Exception:  # pragma: no cover - optional speed-up only
+            _BLAS_CONTROLLER = False
+    if not _BLAS_CONTROLLER:
+        return contextlib.nullcontext()
+    return _BLAS_CONTROLLER.limit(limits=limit, user_api="blas")
 
 
 def _doc_fields(doc: Document) -> dict[str, str]:
@@ -471,9 +539,8 @@ def _head(text: str, max_chars: int) -> str:
     return cut
 
 
-def _top_features(vec: sp.csr_matrix, limit: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and weights of the strongest `limit` features of a 1-row sparse vector."""
-    idx, data = vec.indices, vec.data
+def _top_features(idx: np.ndarray, data: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """The strongest `limit` features of a sparse query vector (renormalised when cut)."""
     if limit and len(data) > limit:
         keep = np.argpartition(-data, limit - 1)[:limit]
         idx, data = idx[keep], data[keep]
@@ -484,10 +551,154 @@ def _top_features(vec: sp.csr_matrix, limit: int) -> tuple[np.ndarray, np.ndarra
     return idx[order], data[order]
 
 
+def _within_budget(
+    idx: np.ndarray, data: np.ndarray, postings: np.ndarray, budget: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Strongest features first while their postings fit the budget (at least one)."""
+    if not budget or len(idx) == 0 or int(postings.sum()) <= budget:
+        return idx, data
+    order = np.argsort(-data, kind="stable")
+    used = np.cumsum(postings[order])
+    keep = np.sort(order[: max(1, int(np.searchsorted(used, budget, side="right")))])
+    return idx[keep], data[keep]
+
+
 def _sparse_scores(matrix: sp.csc_matrix, idx: np.ndarray, weights: np.ndarray) -> np.ndarray:
     if len(idx) == 0 or matrix.shape[0] == 0:
         return np.zeros(matrix.shape[0], dtype=np.float32)
     return np.asarray(matrix[:, idx] @ weights.astype(np.float32)).ravel()
+
+
+def _csc_vstack(top: sp.csc_matrix, bottom: sp.csc_matrix) -> sp.csc_matrix:
+    """Stack the rows of two CSC matrices with the same columns in O(nnz) memory moves."""
+    if bottom.shape[0] == 0:
+        return top
+    if top.shape[0] == 0:
+        return bottom
+    top_ptr = top.indptr.astype(np.int64)
+    bottom_ptr = bottom.indptr.astype(np.int64)
+    # the bottom block's entries of column c go right after the top block's entries of c
+    bottom_cols = np.repeat(np.arange(bottom.shape[1]), np.diff(bottom_ptr))
+    at = top_ptr[bottom_cols + 1]
+    n_rows = top.shape[0] + bottom.shape[0]
+    nnz = top.nnz + bottom.nnz
+    index_dtype = np.int32 if max(nnz, n_rows) < 2**31 - 1 else np.int64
+    indices = np.insert(
+        top.indices.astype(index_dtype, copy=False),
+        at,
+        bottom.indices.astype(index_dtype) + top.shape[0],
+    )
+    data = np.insert(top.data, at, bottom.data).astype(np.float32, copy=False)
+    indptr = (top_ptr + bottom_ptr).astype(index_dtype)
+    return sp.csc_matrix((data, indices, indptr), shape=(n_rows, top.shape[1]))
+
+
+def _csr_rows(n_rows: int, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n_cols: int):
+    """CSR matrix from (row, col, value) triples, summing duplicates."""
+    return sp.coo_matrix((values, (rows, cols)), shape=(n_rows, n_cols)).tocsr()
+
+
+def _row_of_entries(matrix: sp.csr_matrix) -> np.ndarray:
+    return np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+
+
+def _keep_entries(
+    matrix: sp.csr_matrix, keep: np.ndarray, new_cols: np.ndarray, n_cols: int
+) -> sp.csr_matrix:
+    """CSR with only the kept entries, their columns renumbered (order-preserving)."""
+    rows = _row_of_entries(matrix)[keep]
+    indptr = np.zeros(matrix.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=matrix.shape[0]), out=indptr[1:])
+    return sp.csr_matrix(
+        (matrix.data[keep], new_cols[keep].astype(np.int32), indptr),
+        shape=(matrix.shape[0], n_cols),
+    )
+
+
+def _smooth_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    """scikit-learn's smoothed IDF: ln((1 + n) / (1 + df)) + 1."""
+    return (np.log((1.0 + n_docs) / (1.0 + df.astype(np.float64))) + 1.0).astype(np.float32)
+
+
+class _Interner:
+    """Shares equal values (supplier names, lots, certificate sets) between offers."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if type(value) is str or type(value) is frozenset:
+            return self._seen.setdefault(value, value)
+        return value
+
+
+@dataclass
+class _Tokens:
+    """Word tokens of a batch of documents: one entry per word, in document/field order."""
+
+    terms: list[str]  # distinct terms of the batch, by local id
+    ids: np.ndarray  # local term id of each word, -1 where the word breaks phrases
+    seg: np.ndarray  # (document * n_fields + field) of each word
+    n_docs: int
+
+
+def _tokenise(field_texts: Sequence[Sequence[str]]) -> _Tokens:
+    """Analyse every distinct word once; words are mapped through a dict (no per-word work)."""
+    surface: dict[str, int] = {}
+    local: dict[str, int] = {}
+    term_of: list[int] = []
+    get = surface.get
+    flat = array("i")
+    lengths = array("q")
+    for fields_ in field_texts:
+        for text in fields_:
+            found = words(text) if text else []
+            ids = list(map(get, found))
+            if None in ids:
+                for pos, word in enumerate(found):
+                    if ids[pos] is None:
+                        sid = surface.get(word)
+                        if sid is None:
+                            sid = surface[word] = len(term_of)
+                            term = analysis_term_uncached(word)
+                            term_of.append(local.setdefault(term, len(local)) if term else -1)
+                        ids[pos] = sid
+            flat.extend(ids)
+            lengths.append(len(ids))
+    term_arr = np.asarray(term_of, dtype=np.int32)
+    surface_ids = np.frombuffer(flat, dtype=np.int32) if len(flat) else np.zeros(0, np.int32)
+    ids_arr = term_arr[surface_ids] if len(surface_ids) else np.zeros(0, np.int32)
+    seg_lengths = np.frombuffer(lengths, dtype=np.int64) if len(lengths) else np.zeros(0, np.int64)
+    seg = np.repeat(np.arange(len(seg_lengths), dtype=np.int64), seg_lengths)
+    return _Tokens(list(local), ids_arr, seg, len(field_texts))
+
+
+@dataclass
+class _Segment:
+    """Row block of the index: word/char postings (CSC), LSA and embedding rows."""
+
+    word: sp.csc_matrix
+    char: sp.csc_matrix
+    lsa: np.ndarray
+    emb: np.ndarray | None
+
+    @property
+    def rows(self) -> int:
+        return self.word.shape[0]
+
+
+def _stack_segments(parts: Sequence[_Segment]) -> _Segment:
+    if len(parts) == 1:
+        return parts[0]
+    emb = None
+    if all(p.emb is not None for p in parts):
+        emb = np.vstack([p.emb for p in parts])  # type: ignore[misc]
+    return _Segment(
+        word=sp.vstack([p.word.tocsr() for p in parts], format="csr").tocsc(),
+        char=sp.vstack([p.char.tocsr() for p in parts], format="csr").tocsc(),
+        lsa=np.vstack([p.lsa for p in parts]),
+        emb=emb,
+    )
 
 
 # --------------------------------------------------------------------------- the index
@@ -500,116 +711,371 @@ class Index:
         self.engine_version = ENGINE_VERSION
         self.config = config
         self.embedder = embedder
-        self.word_vectorizer: TfidfVectorizer | None = None
-        self.char_vectorizer: TfidfVectorizer | None = None
         self.svd: TruncatedSVD | None = None
-        self.docs: list[Document | None] = []
+        self._fitted = False
+        # vocabulary
+        self._terms: dict[str, int] = {}  # single terms -> column 0..n_terms-1
+        self._phrase_keys = np.zeros(0, dtype=np.int64)  # sorted (col1 << 32 | col2)
+        self._idf = np.zeros(0, dtype=np.float32)  # per word column (terms, then phrases)
+        self._avg_len: dict[str, float] = {}
+        self._rare_idf = 1.0
+        self._char_vocab: dict[str, int] = {}
+        self._char_idf = np.zeros(0, dtype=np.float32)
+        self._lsa_cols = np.zeros(0, dtype=np.int64)
+        self._lsa_pos = np.zeros(0, dtype=np.int32)  # word column -> LSA feature, -1 if none
+        # postings: the main segment plus recently upserted rows
+        self._main = self._empty_segment()
+        self._delta_parts: list[_Segment] = []
+        self._delta: _Segment | None = None
+        # one entry per row (rows are append-only until compaction)
+        self._ids: list[str] = []
         self._row: dict[str, int] = {}
-        self._word = sp.csc_matrix((0, 0), dtype=np.float32)  # documents x terms, column-major
-        self._char = sp.csc_matrix((0, 0), dtype=np.float32)
-        self._lsa = np.zeros((0, 0), dtype=np.float32)
-        self._emb: np.ndarray | None = None
+        self._meta: list[tuple[Any, ...]] = []
+        self._texts: list[bytes] = []
         self._alive = np.zeros(0, dtype=bool)
         self._tie = np.zeros(0, dtype=np.uint64)
         self._price = np.zeros(0, dtype=np.float64)
+        self._lot = np.zeros(0, dtype=np.int32)
+        self._host = np.zeros(0, dtype=np.int32)
+        self._cert = np.zeros(0, dtype=np.uint64)
+        self._codes: dict[str, dict[str, int]] = {"lot": {}, "host": {}, "cert": {}}
         self._category_names: dict[str, int] = {}
         self._doc_categories = sp.csr_matrix((0, 0), dtype=np.float32)
-        self._csc_cache: tuple[sp.csc_matrix, sp.csc_matrix] | None = None
-        self._avg_len: dict[str, float] = {}
-        self._lsa_cols = np.zeros(0, dtype=np.int64)
+        self._intern = _Interner()
+        self._char_cache: dict[str, tuple[int, ...]] = {}
+        self._token = secrets.token_hex(8)
+        self._version = 0
+
+    def _empty_segment(self, emb_dim: int = 0) -> _Segment:
+        return _Segment(
+            word=sp.csc_matrix((0, len(self._idf)), dtype=np.float32),
+            char=sp.csc_matrix((0, len(self._char_idf)), dtype=np.float32),
+            lsa=np.zeros((0, 0 if self.svd is None else self.svd.n_components), np.float32),
+            emb=None,
+        )
 
     # ----------------------------------------------------------------- building
 
     def _fit(self, docs: list[Document]) -> None:
         cfg = self.config
         rng = np.random.default_rng(cfg.random_state)
-        texts = [_doc_fields(d) for d in docs]
-        word_tokens_ = [{f: analyse(t[f], cfg.word_bigrams) for f in FIELDS} for t in texts]
-        self.word_vectorizer = TfidfVectorizer(
-            analyzer=_identity,
-            sublinear_tf=True,
-            norm=None,
-            dtype=np.float32,
-        )
-        self.word_vectorizer.fit([sum((tk[f] for f in FIELDS), []) for tk in word_tokens_])
-        self.char_vectorizer = TfidfVectorizer(
-            analyzer="char_wb",
-            preprocessor=char_preprocess,
-            lowercase=False,
-            ngram_range=tuple(cfg.char_ngram_range),
-            sublinear_tf=True,
-            norm=None,
-            min_df=cfg.char_min_df if len(docs) > 50 else 1,
-            dtype=np.float32,
-        )
-        char_texts = [self._char_text(t) for t in texts]
-        sample = np.arange(len(docs))
+        texts = [tuple(clean_text(d.field_text(name)) for name in FIELDS) for d in docs]
+        word = self._word_rows(texts, fit=True)
+        char_texts = self._char_texts(texts)
+        sample = None
         if cfg.char_fit_sample and len(docs) > cfg.char_fit_sample:
             sample = np.sort(rng.choice(len(docs), cfg.char_fit_sample, replace=False))
-        self.char_vectorizer.fit([char_texts[i] for i in sample])
-        word = self._word_matrix(word_tokens_)
-        char = self._char_matrix(texts)
+        char = self._char_rows(char_texts, fit_sample=sample, fit=True)
         self._lsa_fit(word, rng)
+        self._fitted = True
+        self._main = self._empty_segment()
         self._append(docs, texts, word, char)
 
-    def _char_text(self, texts: Mapping[str, str], name: str | None = None) -> str:
-        """Short fields for the char model; the title is repeated to weight it."""
-        cfg = self.config
-        parts: list[str] = []
-        for field_name in cfg.char_fields:
-            value = texts.get(field_name, "")
-            if not value:
-                continue
-            value = truncate(value, cfg.char_field_max_chars)
-            repeat = max(1, round(cfg.field_weights().get(field_name, 1.0)))
-            parts.extend([value] * (repeat if field_name == "title" else 1))
-        return " ".join(parts)
+    def _char_plan(self) -> list[tuple[int, int]]:
+        """(field position, repeats) of the char model's fields; the title is repeated."""
+        weights = self.config.field_weights()
+        return [
+            (FIELDS.index(name), max(1, round(weights[name])) if name == "title" else 1)
+            for name in self.config.char_fields
+            if name in FIELDS
+        ]
 
-    def _word_counts(self, tokens: list[dict[str, list[str]]], name: str) -> sp.csr_matrix:
-        assert self.word_vectorizer is not None
-        # raw term counts from the fitted vocabulary (the IDF goes on the query side)
-        counts = CountVectorizer.transform(self.word_vectorizer, [tk[name] for tk in tokens])
-        return counts.astype(np.float32).tocsr()
+    def _char_texts(self, texts: Sequence[Sequence[str]]) -> list[str]:
+        """Short fields for the char model, one string per document."""
+        plan = self._char_plan()
+        limit = self.config.char_field_max_chars
+        out = []
+        for fields_ in texts:
+            parts: list[str] = []
+            for pos, repeat in plan:
+                value = fields_[pos]
+                if value:
+                    if len(value) > limit:
+                        value = truncate(value, limit)
+                    parts.extend([value] * repeat)
+            out.append(" ".join(parts))
+        return out
 
-    def _word_matrix(self, tokens: list[dict[str, list[str]]]) -> sp.csr_matrix:
-        """BM25F document weights: field-weighted, length-normalised, saturated term counts."""
-        assert self.word_vectorizer is not None
+    # word channel -----------------------------------------------------------
+
+    @property
+    def _n_terms(self) -> int:
+        return len(self._terms)
+
+    def vocabulary_size(self) -> int:
+        """Indexed word features: single terms plus phrases."""
+        return len(self._idf)
+
+    def _word_rows(self, texts: Sequence[Sequence[str]], fit: bool) -> sp.csr_matrix:
+        """BM25F document weights: field-weighted, length-normalised, saturated term counts.
+
+        With fit=True the vocabulary, IDF and average field lengths are learnt from `texts`.
+        """
         cfg = self.config
+        tokens = _tokenise(texts)
+        n_docs = tokens.n_docs
+        if fit:
+            order = sorted(range(len(tokens.terms)), key=tokens.terms.__getitem__)
+            col_of = np.empty(len(order), dtype=np.int64)
+            col_of[order] = np.arange(len(order))
+            self._terms = {tokens.terms[i]: c for c, i in enumerate(order)}
+        else:
+            col_of = np.array([self._terms.get(t, -1) for t in tokens.terms], dtype=np.int64)
+        n_terms = len(self._terms)
+        ids = tokens.ids
+        seg = tokens.seg
+        valid = ids >= 0
+        cols = np.full(len(ids), -1, dtype=np.int64)
+        cols[valid] = col_of[ids[valid]]
+        pair = np.zeros(0, dtype=bool)
+        if cfg.word_bigrams and len(ids) > 1:
+            pair = valid[:-1] & valid[1:] & (seg[:-1] == seg[1:])
+        # field lengths count every analysed term (single terms and phrases)
+        n_seg = n_docs * _N_FIELDS
+        lengths = np.bincount(seg[valid], minlength=n_seg) + np.bincount(
+            seg[:-1][pair], minlength=n_seg
+        )
+        lengths = lengths.reshape(n_docs, _N_FIELDS).astype(np.float64)
+        if fit:
+            self._avg_len = {}
+            for f, name in enumerate(FIELDS):
+                nonzero = lengths[:, f][lengths[:, f] > 0]
+                self._avg_len[name] = float(nonzero.mean()) if nonzero.size else 1.0
         weights = cfg.field_weights()
-        n_terms = len(self.word_vectorizer.vocabulary_)
-        total = sp.csr_matrix((len(tokens), n_terms), dtype=np.float32)
-        fit = not self._avg_len
-        for name in FIELDS:
+        scale = np.zeros((n_docs, _N_FIELDS), dtype=np.float64)
+        for f, name in enumerate(FIELDS):
             if weights[name] <= 0:
                 continue
-            counts = self._word_counts(tokens, name)
-            lengths = np.asarray(counts.sum(axis=1)).ravel()
-            if fit:
-                nonzero = lengths[lengths > 0]
-                self._avg_len[name] = float(nonzero.mean()) if nonzero.size else 1.0
             avg = self._avg_len.get(name, 1.0) or 1.0
-            norm = 1.0 - cfg.bm25_b + cfg.bm25_b * lengths / avg
-            scale = np.where(lengths > 0, weights[name] / np.maximum(norm, 1e-6), 0.0)
-            total = total + sp.diags(scale.astype(np.float32)) @ counts
-        total = total.tocsr()
-        total.data = total.data * (cfg.bm25_k1 + 1) / (total.data + cfg.bm25_k1)
-        return total.astype(np.float32)
+            norm = 1.0 - cfg.bm25_b + cfg.bm25_b * lengths[:, f] / avg
+            scale[:, f] = np.where(lengths[:, f] > 0, weights[name] / np.maximum(norm, 1e-6), 0.0)
+        scale = scale.ravel()
+        # occurrences: single terms, then phrases
+        uni = valid & (cols >= 0)
+        occ_seg = [seg[uni]]
+        occ_col = [cols[uni]]
+        if len(pair):
+            left, right = cols[:-1][pair], cols[1:][pair]
+            known = (left >= 0) & (right >= 0)
+            keys = (left[known] << _PHRASE_SHIFT) | right[known]
+            phrase_seg = seg[:-1][pair][known]
+            if fit:
+                self._phrase_keys, inverse = np.unique(keys, return_inverse=True)
+                phrase_cols = n_terms + inverse.ravel().astype(np.int64)
+                hit = np.ones(len(keys), dtype=bool)
+            else:
+                pos = np.searchsorted(self._phrase_keys, keys)
+                pos = np.minimum(pos, max(len(self._phrase_keys) - 1, 0))
+                hit = (
+                    self._phrase_keys[pos] == keys
+                    if len(self._phrase_keys)
+                    else np.zeros(len(keys), dtype=bool)
+                )
+                phrase_cols = n_terms + pos[hit]
+            occ_seg.append(phrase_seg[hit])
+            occ_col.append(phrase_cols)
+        elif fit:
+            self._phrase_keys = np.zeros(0, dtype=np.int64)
+        all_seg = np.concatenate(occ_seg)
+        all_col = np.concatenate(occ_col)
+        n_cols = n_terms + len(self._phrase_keys)
+        matrix = _csr_rows(
+            n_docs, all_seg // _N_FIELDS, all_col, scale[all_seg].astype(np.float32), n_cols
+        )
+        del all_seg, all_col, occ_seg, occ_col
+        if fit:
+            matrix = self._prune_phrases(matrix, n_docs)
+        keep = matrix.data != 0
+        if not keep.all():
+            matrix = _keep_entries(matrix, keep, matrix.indices.astype(np.int64), matrix.shape[1])
+        k1 = cfg.bm25_k1
+        matrix.data = (matrix.data * (k1 + 1) / (matrix.data + k1)).astype(np.float32)
+        return matrix
 
-    def _word_tfidf(self, bm25: sp.csr_matrix) -> sp.csr_matrix:
-        """Cosine-space view (BM25 weight x IDF, L2-normalised) used for LSA."""
-        assert self.word_vectorizer is not None
-        idf = self.word_vectorizer.idf_.astype(np.float32)
-        return normalize(bm25 @ sp.diags(idf)).astype(np.float32).tocsr()
+    def _prune_phrases(self, matrix: sp.csr_matrix, n_docs: int) -> sp.csr_matrix:
+        """Over the phrase budget, drop rare phrases, then the least frequent; set the IDF."""
+        cfg = self.config
+        n_terms = self._n_terms
+        df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+        phrase_df = df[n_terms:]
+        keep = phrase_df > 0
+        budget = cfg.phrase_budget
+        if len(phrase_df) > budget:
+            keep &= phrase_df >= cfg.min_phrase_df
+            if budget and int(keep.sum()) > budget:
+                ranked = np.flatnonzero(keep)
+                ranked = ranked[np.argsort(-phrase_df[ranked], kind="stable")[:budget]]
+                keep = np.zeros_like(keep)
+                keep[ranked] = True
+        self._rare_idf = float(_smooth_idf(np.array([1]), n_docs)[0])
+        self._phrase_keys = self._phrase_keys[keep]
+        new_col = np.full(matrix.shape[1], -1, dtype=np.int64)
+        new_col[:n_terms] = np.arange(n_terms)
+        new_col[n_terms:][keep] = n_terms + np.arange(int(keep.sum()))
+        n_cols = n_terms + len(self._phrase_keys)
+        self._idf = _smooth_idf(np.concatenate([df[:n_terms], phrase_df[keep]]), n_docs)
+        mapped = new_col[matrix.indices]
+        return _keep_entries(matrix, (mapped >= 0) & (matrix.data != 0), mapped, n_cols)
 
-    def _char_matrix(self, texts: list[dict[str, str]]) -> sp.csr_matrix:
-        assert self.char_vectorizer is not None
-        matrix = self.char_vectorizer.transform([self._char_text(t) for t in texts])
-        return normalize(matrix.astype(np.float32), copy=False).tocsr()
+    def _analyse_query(self, text: str) -> list[tuple[str, int]]:
+        """`analyse(text)` terms with their word columns (-1 when not indexed)."""
+        vocab = self._terms
+        bigrams = self.config.word_bigrams
+        terms: list[str] = []
+        cols: list[int] = []
+        phrase_at: list[int] = []
+        left: list[int] = []
+        right: list[int] = []
+        prev_term, prev_col = "", -1
+        for original in words(text):
+            term = analysis_term(original)
+            if not term:
+                prev_term = ""
+                continue
+            col = vocab.get(term, -1)
+            terms.append(term)
+            cols.append(col)
+            if bigrams and prev_term:
+                terms.append(prev_term + " " + term)
+                cols.append(-1)
+                if prev_col >= 0 and col >= 0:
+                    phrase_at.append(len(cols) - 1)
+                    left.append(prev_col)
+                    right.append(col)
+            prev_term, prev_col = term, col
+        keys_sorted = self._phrase_keys
+        if phrase_at and len(keys_sorted):
+            keys = (np.array(left, dtype=np.int64) << _PHRASE_SHIFT) | np.array(
+                right, dtype=np.int64
+            )
+            pos = np.minimum(np.searchsorted(keys_sorted, keys), len(keys_sorted) - 1)
+            hit = keys_sorted[pos] == keys
+            n_terms = self._n_terms
+            for at, p, found in zip(phrase_at, pos.tolist(), hit.tolist(), strict=True):
+                if found:
+                    cols[at] = n_terms + p
+        return list(zip(terms, cols, strict=True))
+
+    # char channel -----------------------------------------------------------
+
+    def _char_rows(
+        self, char_texts: Sequence[str], fit_sample: np.ndarray | None = None, fit: bool = False
+    ) -> sp.csr_matrix:
+        """Normalised char_wb TF-IDF rows (sublinear tf), computed word by word."""
+        cfg = self.config
+        lo, hi = (int(v) for v in cfg.char_ngram_range)
+        surface: dict[str, int] = {}
+        folded_ids: dict[str, int] = {}
+        get = surface.get
+        flat = array("i")
+        lengths = array("q")
+        for text in char_texts:
+            found = words(text) if text else []
+            ids = list(map(get, found))
+            if None in ids:
+                for pos, word in enumerate(found):
+                    if ids[pos] is None:
+                        sid = surface.get(word)
+                        if sid is None:
+                            key = fold.__wrapped__(word)
+                            sid = surface[word] = folded_ids.setdefault(key, len(folded_ids))
+                        ids[pos] = sid
+            flat.extend(ids)
+            lengths.append(len(ids))
+        n_docs = len(char_texts)
+        word_ids = np.frombuffer(flat, dtype=np.int32) if len(flat) else np.zeros(0, np.int32)
+        doc_of = np.repeat(np.arange(n_docs), np.frombuffer(lengths, dtype=np.int64))
+        n_words = len(folded_ids)
+        doc_words = _csr_rows(n_docs, doc_of, word_ids, np.ones(len(word_ids), np.float32), n_words)
+        # n-grams of each distinct word
+        gram_ids: dict[str, int] = {} if fit else self._char_vocab
+        w_rows: list[int] = []
+        w_cols: list[int] = []
+        for wid, key in enumerate(folded_ids):
+            for gram in char_ngrams(key, lo, hi):
+                col = gram_ids.setdefault(gram, len(gram_ids)) if fit else gram_ids.get(gram)
+                if col is not None:
+                    w_rows.append(wid)
+                    w_cols.append(col)
+        n_grams = len(gram_ids)
+        word_grams = _csr_rows(
+            n_words,
+            np.asarray(w_rows, dtype=np.int64),
+            np.asarray(w_cols, dtype=np.int64),
+            np.ones(len(w_rows), np.float32),
+            n_grams,
+        )
+        if fit:
+            fit_rows = doc_words if fit_sample is None else doc_words[fit_sample]
+            counts = fit_rows @ word_grams
+            df = np.bincount(counts.indices, minlength=n_grams)
+            min_df = cfg.char_min_df if len(char_texts) > 50 else 1
+            names = list(gram_ids)
+            kept = sorted(
+                (g for g in range(n_grams) if df[g] >= max(min_df, 1)), key=names.__getitem__
+            )
+            self._char_vocab = {names[g]: c for c, g in enumerate(kept)}
+            self._char_idf = _smooth_idf(df[kept], fit_rows.shape[0])
+            new_col = np.full(n_grams, -1, dtype=np.int64)
+            new_col[kept] = np.arange(len(kept))
+            mapped = new_col[word_grams.indices]
+            word_grams = _keep_entries(word_grams, mapped >= 0, mapped, len(kept))
+        counts = (doc_words @ word_grams).tocsr()
+        counts.data = ((np.log(counts.data) + 1.0) * self._char_idf[counts.indices]).astype(
+            np.float32
+        )
+        return normalize(counts, copy=False).astype(np.float32, copy=False)
+
+    def _char_query(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        cfg = self.config
+        lo, hi = (int(v) for v in cfg.char_ngram_range)
+        vocab = self._char_vocab
+        cache = self._char_cache
+        if len(cache) > 100_000:
+            cache.clear()
+        cols: list[int] = []
+        for original in words(truncate(text, cfg.char_field_max_chars * 4)):
+            found = cache.get(original)
+            if found is None:
+                grams = char_ngrams(fold(original), lo, hi)
+                found = cache[original] = tuple(vocab[g] for g in grams if g in vocab)
+            cols.extend(found)
+        if not cols:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        idx, tf = np.unique(np.array(cols, dtype=np.int64), return_counts=True)
+        data = (np.log(tf) + 1.0) * self._char_idf[idx]
+        norm = float(np.linalg.norm(data))
+        return idx, (data / norm if norm > 0 else data).astype(np.float32)
+
+    # semantic channel -------------------------------------------------------
+
+    def _lsa_input(self, word: sp.csr_matrix) -> sp.csr_matrix:
+        """Cosine-space rows (BM25 weight x IDF, L2-normalised) restricted to the LSA columns."""
+        data = word.data.astype(np.float32) * self._idf[word.indices]
+        rows = _row_of_entries(word)
+        norms = np.sqrt(
+            np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=word.shape[0])
+        )
+        norms[norms == 0] = 1.0
+        pos = self._lsa_pos[word.indices]
+        keep = pos >= 0
+        values = (data[keep] / norms[rows[keep]]).astype(np.float32)
+        restricted = sp.csr_matrix(
+            (
+                values,
+                pos[keep],
+                np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=word.shape[0]))]),
+            ),
+            shape=(word.shape[0], len(self._lsa_cols)),
+        )
+        return restricted
 
     def _lsa_fit(self, word: sp.csr_matrix, rng: np.random.Generator) -> None:
         cfg = self.config
-        n_docs, n_feat = word.shape
-        self._lsa_cols = self._lsa_columns()
+        n_docs = word.shape[0]
+        self._lsa_cols = self._lsa_columns(word)
+        self._lsa_pos = np.full(len(self._idf), -1, dtype=np.int32)
+        self._lsa_pos[self._lsa_cols] = np.arange(len(self._lsa_cols), dtype=np.int32)
         k = min(cfg.lsa_components, n_docs - 1, len(self._lsa_cols) - 1)
         if cfg.lsa_weight <= 0 or k < 2:
             self.svd = None
@@ -617,97 +1083,175 @@ class Index:
         sample = word
         if cfg.lsa_fit_sample and n_docs > cfg.lsa_fit_sample:
             sample = word[np.sort(rng.choice(n_docs, cfg.lsa_fit_sample, replace=False))]
-        sample = self._word_tfidf(sample)[:, self._lsa_cols]
         self.svd = TruncatedSVD(n_components=k, n_iter=3, random_state=cfg.random_state)
         with np.errstate(invalid="ignore", divide="ignore"):
-            self.svd.fit(sample)
+            self.svd.fit(self._lsa_input(sample))
+        self.svd.components_ = np.ascontiguousarray(self.svd.components_, dtype=np.float32)
 
-    def _lsa_columns(self) -> np.ndarray:
-        """Unigram columns with the highest document frequency (LSA works on these only)."""
-        assert self.word_vectorizer is not None
-        vocab = self.word_vectorizer.vocabulary_
-        idf = self.word_vectorizer.idf_
-        cols = np.array([c for t, c in vocab.items() if " " not in t], dtype=np.int64)
+    def _lsa_columns(self, word: sp.csr_matrix) -> np.ndarray:
+        """Single-term columns with the highest document frequency (LSA works on these only)."""
+        cols = np.arange(self._n_terms, dtype=np.int64)
         limit = self.config.lsa_max_features
         if limit and len(cols) > limit:
-            cols = cols[np.argsort(idf[cols], kind="stable")[:limit]]
+            cols = cols[np.argsort(self._idf[cols], kind="stable")[:limit]]
         return np.sort(cols)
 
     def _lsa_vectors(self, word: sp.csr_matrix) -> np.ndarray:
         if self.svd is None:
             return np.zeros((word.shape[0], 0), dtype=np.float32)
-        return normalize(self.svd.transform(self._word_tfidf(word)[:, self._lsa_cols])).astype(
-            np.float32
-        )
+        projected = np.asarray(self._lsa_input(word) @ self.svd.components_.T, dtype=np.float32)
+        return normalize(projected, copy=False).astype(np.float32, copy=False)
+
+    # rows -------------------------------------------------------------------
+
+    def _code(self, kind: str, value: str) -> int:
+        codes = self._codes[kind]
+        return codes.setdefault(value, len(codes))
 
     def _append(
         self,
         docs: list[Document],
-        texts: list[dict[str, str]],
+        texts: Sequence[Sequence[str]],
         word: sp.csr_matrix,
         char: sp.csr_matrix,
     ) -> None:
         lsa = self._lsa_vectors(word)
         emb = None
         if self.embedder is not None:
-            emb = self.embedder.encode([_embed_text(t) for t in texts])
-        start = len(self.docs)
-        for offset, doc in enumerate(docs):
-            self._row[doc.id] = start + offset
-        self.docs.extend(docs)
-        if start == 0:
-            self._word, self._char = word.tocsc(), char.tocsc()
-            self._lsa, self._emb = lsa, emb
+            emb = self.embedder.encode(
+                [_embed_text(dict(zip(FIELDS, t, strict=True))) for t in texts]
+            )
+        segment = _Segment(word=word.tocsc(), char=char.tocsc(), lsa=lsa, emb=emb)
+        if self._main.rows == 0 and not self._delta_parts:
+            self._main = segment
         else:
-            self._word = sp.vstack([self._word, word], format="csc")
-            self._char = sp.vstack([self._char, char], format="csc")
-            self._lsa = np.vstack([self._lsa, lsa])
-            if emb is not None and self._emb is not None:
-                self._emb = np.vstack([self._emb, emb])
-        self._alive = np.concatenate([self._alive, np.ones(len(docs), dtype=bool)])
-        self._tie = np.concatenate(
-            [self._tie, np.array([tie_key(d.id) for d in docs], dtype=np.uint64)]
-        )
-        prices = [_to_decimal(d.price) for d in docs]
-        self._price = np.concatenate(
-            [self._price, np.array([np.nan if p is None else float(p) for p in prices])]
-        )
-        rows, cols = [], []
+            self._delta_parts.append(segment)
+            self._delta = None
+        start = len(self._ids)
+        intern = self._intern
+        tie, price, lot, host, cert = [], [], [], [], []
+        cat_rows: list[int] = []
+        cat_cols: list[int] = []
         for offset, doc in enumerate(docs):
+            row = start + offset
+            self._row[doc.id] = row
+            self._ids.append(doc.id)
+            certs = intern(doc.certifications)
+            self._meta.append(
+                (
+                    intern(doc.supplier_id),
+                    intern(doc.supplier_name),
+                    doc.price,
+                    intern(doc.lot_id),
+                    intern(doc.hosting_location),
+                    certs,
+                    doc.rating,
+                )
+            )
+            payload = pickle.dumps(
+                (doc.title, doc.summary, doc.description, doc.features, doc.categories),
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+            self._texts.append(zlib.compress(payload, _TEXT_LEVEL))
+            tie.append(tie_key(doc.id))
+            value = _to_decimal(doc.price)
+            price.append(np.nan if value is None else float(value))
+            lot.append(-1 if doc.lot_id is None else self._code("lot", str(doc.lot_id)))
+            host.append(
+                -1
+                if doc.hosting_location is None
+                else self._code("host", _norm_label(doc.hosting_location))
+            )
+            bits = 0
+            for label in {_norm_label(c) for c in certs}:
+                code = self._code("cert", label)
+                if code < 64:
+                    bits |= 1 << code
+            cert.append(bits)
             for name in {_norm_label(c) for c in doc.categories}:
-                col = self._category_names.setdefault(name, len(self._category_names))
-                rows.append(start + offset)
-                cols.append(col)
-        n = len(self.docs)
-        old = self._doc_categories
-        new = sp.csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
-            shape=(n, len(self._category_names)),
+                cat_rows.append(offset)
+                cat_cols.append(self._category_names.setdefault(name, len(self._category_names)))
+        n_new = len(docs)
+        self._alive = np.concatenate([self._alive, np.ones(n_new, dtype=bool)])
+        self._tie = np.concatenate([self._tie, np.array(tie, dtype=np.uint64)])
+        self._price = np.concatenate([self._price, np.array(price, dtype=np.float64)])
+        self._lot = np.concatenate([self._lot, np.array(lot, dtype=np.int32)])
+        self._host = np.concatenate([self._host, np.array(host, dtype=np.int32)])
+        self._cert = np.concatenate([self._cert, np.array(cert, dtype=np.uint64)])
+        n_cats = len(self._category_names)
+        new = _csr_rows(
+            n_new,
+            np.asarray(cat_rows, dtype=np.int64),
+            np.asarray(cat_cols, dtype=np.int64),
+            np.ones(len(cat_rows), dtype=np.float32),
+            n_cats,
         )
-        if old.shape[0]:
-            old = sp.csr_matrix(old, shape=(old.shape[0], len(self._category_names)))
-            new = new + sp.vstack([old, sp.csr_matrix((n - old.shape[0], new.shape[1]))])
-        self._doc_categories = new.tocsr()
-        self._csc_cache = None
+        old = self._doc_categories
+        old = sp.csr_matrix((old.data, old.indices, old.indptr), shape=(old.shape[0], n_cats))
+        self._doc_categories = sp.vstack([old, new], format="csr")
+        self._version += 1
+        self._maybe_merge()
+
+    def _maybe_merge(self) -> None:
+        cfg = self.config
+        delta_rows = sum(p.rows for p in self._delta_parts)
+        if delta_rows > max(cfg.delta_merge_docs, cfg.delta_merge_fraction * self._main.rows):
+            self._merge_delta()
+
+    def _delta_segment(self) -> _Segment | None:
+        if not self._delta_parts:
+            return None
+        if self._delta is None:
+            self._delta = _stack_segments(self._delta_parts)
+            self._delta_parts = [self._delta]
+        return self._delta
+
+    def _merge_delta(self) -> None:
+        """Fold the delta segment into the main one."""
+        delta = self._delta_segment()
+        if delta is None:
+            return
+        main = self._main
+        emb = None
+        if main.emb is not None and delta.emb is not None:
+            emb = np.vstack([main.emb, delta.emb])
+        self._main = _Segment(
+            word=_csc_vstack(main.word, delta.word),
+            char=_csc_vstack(main.char, delta.char),
+            lsa=np.vstack([main.lsa, delta.lsa]),
+            emb=emb,
+        )
+        self._delta_parts = []
+        self._delta = None
+
+    def _segments(self) -> list[_Segment]:
+        delta = self._delta_segment()
+        return [self._main] if delta is None else [self._main, delta]
 
     # ----------------------------------------------------------------- incremental updates
 
     def upsert(self, docs: Iterable[DocLike]) -> int:
-        """Add or replace documents using the already-fitted models (no refit)."""
+        """Add or replace documents using the already-fitted models (no refit).
+
+        New rows go to a small delta segment (merged into the main one once it grows), so an
+        upsert costs time in proportion to the documents given, not to the index size.
+        Words never seen at build time are only indexed after a rebuild.
+        """
         batch: dict[str, Document] = {}
         for raw in docs:
             doc = _coerce(raw)
             batch[doc.id] = doc
         if not batch:
             return 0
-        if self.word_vectorizer is None:
+        if not self._fitted:
             self._fit(list(batch.values()))
             return len(batch)
         self.remove(batch.keys())
         items = list(batch.values())
-        texts = [_doc_fields(d) for d in items]
-        tokens = [{f: analyse(t[f], self.config.word_bigrams) for f in FIELDS} for t in texts]
-        self._append(items, texts, self._word_matrix(tokens), self._char_matrix(texts))
+        texts = [tuple(clean_text(d.field_text(name)) for name in FIELDS) for d in items]
+        word = self._word_rows(texts, fit=False)
+        char = self._char_rows(self._char_texts(texts))
+        self._append(items, texts, word, char)
         return len(items)
 
     def remove(self, ids: Iterable[str]) -> int:
@@ -717,26 +1261,32 @@ class Index:
             row = self._row.pop(str(doc_id), None)
             if row is not None:
                 self._alive[row] = False
-                self.docs[row] = None
+                self._texts[row] = b""
                 removed += 1
-        if removed and len(self._row) < 0.5 * len(self.docs):
-            self._compact()
+        if removed:
+            self._version += 1
+            if len(self._row) < 0.5 * len(self._ids):
+                self._compact()
         return removed
 
     def _compact(self) -> None:
+        self._merge_delta()
         keep = np.flatnonzero(self._alive)
-        self.docs = [self.docs[i] for i in keep]
-        self._row = {d.id: i for i, d in enumerate(self.docs) if d is not None}
-        self._word = sp.csc_matrix(self._word[keep])
-        self._char = sp.csc_matrix(self._char[keep])
-        self._lsa = self._lsa[keep]
-        if self._emb is not None:
-            self._emb = self._emb[keep]
-        self._alive = self._alive[keep]
-        self._tie = self._tie[keep]
-        self._price = self._price[keep]
+        main = self._main
+        self._main = _Segment(
+            word=main.word.tocsr()[keep].tocsc(),
+            char=main.char.tocsr()[keep].tocsc(),
+            lsa=main.lsa[keep],
+            emb=None if main.emb is None else main.emb[keep],
+        )
+        self._ids = [self._ids[i] for i in keep]
+        self._meta = [self._meta[i] for i in keep]
+        self._texts = [self._texts[i] for i in keep]
+        self._row = {doc_id: i for i, doc_id in enumerate(self._ids)}
+        for name in ("_alive", "_tie", "_price", "_lot", "_host", "_cert"):
+            setattr(self, name, getattr(self, name)[keep])
         self._doc_categories = self._doc_categories[keep]
-        self._csc_cache = None
+        self._version += 1
 
     def __len__(self) -> int:
         return len(self._row)
@@ -746,51 +1296,97 @@ class Index:
 
     def get(self, doc_id: str) -> Document | None:
         row = self._row.get(str(doc_id))
-        return None if row is None else self.docs[row]
+        return None if row is None else self._document(row)
+
+    def _document(self, row: int) -> Document:
+        title, summary, description, features, categories = pickle.loads(  # noqa: S301
+            zlib.decompress(self._texts[row])
+        )
+        supplier_id, supplier_name, price, lot_id, hosting, certs, rating = self._meta[row]
+        return Document(
+            id=self._ids[row],
+            title=title,
+            summary=summary,
+            description=description,
+            features=list(features),
+            categories=list(categories),
+            supplier_id=supplier_id,
+            supplier_name=supplier_name,
+            price=price,
+            lot_id=lot_id,
+            hosting_location=hosting,
+            certifications=certs,
+            rating=rating,
+        )
+
+    def _accepts_row(self, filters: Filters, row: int) -> bool:
+        _sid, _sname, price, lot_id, hosting, certs, _rating = self._meta[row]
+        return filters._accepts_values(self._ids[row], lot_id, price, hosting, certs)
 
     # ----------------------------------------------------------------- scoring
-
-    def _matrices(self) -> tuple[sp.csc_matrix, sp.csc_matrix]:
-        return self._word, self._char
 
     def _prepare_query(self, query_text: str) -> str:
         return truncate(clean_text(query_text), self.config.max_query_chars)
 
-    def _channel_scores(self, text: str) -> dict[str, np.ndarray] | None:
+    def _scores(self, channel: str, idx: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Dot products of every row with a sparse query, strongest features within budget."""
+        segments = self._segments()
+        main = getattr(segments[0], channel)
+        if len(idx):
+            cfg = self.config
+            budget = cfg.max_query_postings if channel == "word" else cfg.max_query_char_postings
+            postings = main.indptr[idx + 1].astype(np.int64) - main.indptr[idx]
+            idx, weights = _within_budget(idx, weights, postings, budget)
+        parts = [_sparse_scores(getattr(s, channel), idx, weights) for s in segments]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _channel_scores(self, text: str) -> dict[str, Any] | None:
         cfg = self.config
-        assert self.word_vectorizer is not None and self.char_vectorizer is not None
-        terms = analyse(text, cfg.word_bigrams)
+        analysed = analysed_text = self._analyse_query(text)
         if cfg.query_head_repeat > 0 and len(text) > cfg.query_head_chars:
             # a long notice opens with its title: count those words again
-            head = analyse(_head(text, cfg.query_head_chars), cfg.word_bigrams)
-            terms = terms + head * cfg.query_head_repeat
-        if not terms:
+            head = self._analyse_query(_head(text, cfg.query_head_chars))
+            analysed = analysed + head * cfg.query_head_repeat
+        if not analysed:
             return None
-        word_csc, char_csc = self._matrices()
-        qw = self.word_vectorizer.transform([terms]).astype(np.float32)
-        qc = normalize(
-            self.char_vectorizer.transform([truncate(text, cfg.char_field_max_chars * 4)]).astype(
-                np.float32
-            )
-        )
-        wi, wv = _top_features(qw, cfg.max_query_terms)
-        ci, cv = _top_features(qc, cfg.max_query_char_ngrams)
-        word = _max_normalise(_sparse_scores(word_csc, wi, wv))
-        lexical = cfg.word_weight * word + cfg.char_weight * _sparse_scores(char_csc, ci, cv)
-        out = {"lexical": lexical, "word_query": qw}
-        if self.svd is not None and qw.nnz:
-            q_lsa = normalize(qw)[:, self._lsa_cols]
-            qv = normalize(self.svd.transform(q_lsa)).astype(np.float32).ravel()
-            out["lsa"] = self._lsa @ qv
-        if self.embedder is not None and self._emb is not None:
-            qe = self.embedder.encode([text], is_query=True)[0]
-            out["embedding"] = self._emb @ qe
+        cols = np.array([c for _t, c in analysed if c >= 0], dtype=np.int64)
+        wi = np.zeros(0, dtype=np.int64)
+        wv = np.zeros(0, dtype=np.float32)
+        if len(cols):
+            wi, tf = np.unique(cols, return_counts=True)
+            wv = ((np.log(tf) + 1.0) * self._idf[wi]).astype(np.float32)
+        ti, tv = _top_features(wi, wv, cfg.max_query_terms)
+        ci, cv = _top_features(*self._char_query(text), cfg.max_query_char_ngrams)
+        # removed rows keep their postings until compaction: they must not set the scale
+        word = _max_normalise(np.where(self._alive, self._scores("word", ti, tv), 0.0))
+        lexical = cfg.word_weight * word + cfg.char_weight * self._scores("char", ci, cv)
+        out: dict[str, Any] = {"lexical": lexical, "terms": analysed_text}
+        if self.svd is not None and len(wi):
+            pos = self._lsa_pos[wi]
+            keep = pos >= 0
+            components = self.svd.components_
+            qv = components[:, pos[keep]] @ wv[keep].astype(np.float32)
+            norm = float(np.linalg.norm(qv))
+            qv = (qv / norm if norm > 0 else qv).astype(np.float32)
+            lsa = [s.lsa @ qv for s in self._segments()]
+            out["lsa"] = lsa[0] if len(lsa) == 1 else np.concatenate(lsa)
+        if self.embedder is not None:
+            embs = [s.emb for s in self._segments()]
+            if all(e is not None for e in embs):
+                qe = self.embedder.encode([text], is_query=True)[0]
+                parts = [e @ qe for e in embs]  # type: ignore[operator]
+                out["embedding"] = parts[0] if len(parts) == 1 else np.concatenate(parts)
         return out
 
-    def _fuse(self, channels: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    def _fuse(self, channels: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         cfg = self.config
         alive = self._alive
-        lexical = np.where(alive, channels["lexical"], 0.0)
+        dead = len(self._row) < len(alive)  # removed rows await compaction
+
+        def live(values: np.ndarray) -> np.ndarray:
+            return np.where(alive, values, 0.0) if dead else values
+
+        lexical = live(channels["lexical"])
         fused = cfg.lexical_weight * _max_normalise(lexical)
         semantic = np.zeros_like(lexical)
         sem_parts: list[tuple[float, np.ndarray]] = []
@@ -800,13 +1396,13 @@ class Index:
             sem_parts.append((cfg.embedding_weight, np.clip(channels["embedding"], 0.0, 1.0)))
         if sem_parts:
             total = sum(w for w, _ in sem_parts)
-            semantic = sum(w * s for w, s in sem_parts) / total
-            semantic = np.where(alive, semantic, 0.0)
+            semantic = live(sum(w * s for w, s in sem_parts) / total)
             for weight, part in sem_parts:
-                fused = fused + weight * _max_normalise(np.where(alive, part, 0.0))
+                fused = fused + weight * _max_normalise(live(part))
         if cfg.category_weight > 0 and self._doc_categories.shape[1] > 1:
             fused = fused + cfg.category_weight * self._category_evidence(fused)
-        fused = np.where(alive, fused, -np.inf)
+        if dead:
+            fused = np.where(alive, fused, -np.inf)
         return fused, semantic
 
     def _category_evidence(self, fused: np.ndarray) -> np.ndarray:
@@ -820,53 +1416,107 @@ class Index:
         best = float(fused[top[0]])
         if best <= 0:
             return np.zeros_like(fused)
-        cats = self._doc_categories[top]
-        strength = np.zeros(cats.shape[1])
-        counts = np.zeros(cats.shape[1], dtype=int)
-        for r in range(cats.shape[0]):
-            for c in cats.indices[cats.indptr[r] : cats.indptr[r + 1]]:
-                if counts[c] < cfg.category_top:
-                    strength[c] += fused[top[r]] / best
-                    counts[c] += 1
+        cats = self._doc_categories
+        # each category's first `category_top` offers in score order
+        starts = cats.indptr[top]
+        sizes = cats.indptr[top + 1] - starts
+        rank = np.repeat(np.arange(len(top)), sizes)
+        entry_cats = cats.indices[
+            np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        ]
+        order = np.argsort(entry_cats, kind="stable")
+        grouped = entry_cats[order]
+        first = np.searchsorted(grouped, grouped, side="left")
+        within = np.arange(len(grouped)) - first
+        keep = order[within < cfg.category_top]
+        strength = np.bincount(
+            entry_cats[keep],
+            weights=fused[top][rank[keep]].astype(np.float64) / best,
+            minlength=cats.shape[1],
+        )
         strength /= max(cfg.category_top, 1)
-        return np.asarray(self._doc_categories @ strength).ravel()
+        return np.asarray(cats @ strength).ravel()
 
     def _filter_mask(self, filters: Filters | None) -> np.ndarray | None:
+        """Rows passing the filters (exact except for budget rounding, which `accepts` checks).
+
+        Cached on the Filters object, so search + rank_suppliers with the same filters build it
+        once.
+        """
         if filters is None or filters.is_empty():
             return None
+        key = (self._token, self._version)
+        cached = getattr(filters, "_mask_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        n = len(self._ids)
         mask = self._alive.copy()
         if filters._allowed is not None:
-            allowed = np.zeros(len(self.docs), dtype=bool)
-            rows = [self._row[i] for i in filters._allowed if i in self._row]
-            allowed[rows] = True
-            mask &= allowed
+            wanted = filters._allowed
+            if 4 * len(wanted) >= n:
+                # large sets: walking our ids in order is several times faster than lookups
+                mask &= np.fromiter(map(wanted.__contains__, self._ids), dtype=bool, count=n)
+            else:
+                allowed = np.zeros(n, dtype=bool)
+                rows = np.fromiter(
+                    map(self._row.get, wanted, itertools.repeat(-1)),
+                    dtype=np.int64,
+                    count=len(wanted),
+                )
+                allowed[rows[rows >= 0]] = True
+                mask &= allowed
         if filters._exclude:
             rows = [self._row[i] for i in filters._exclude if i in self._row]
             mask[rows] = False
+        if filters._lots is not None:
+            mask &= self._code_mask("lot", self._lot, filters._lots)
+        if filters._hosting is not None:
+            mask &= self._code_mask("host", self._host, filters._hosting)
+        if filters._certs:
+            bits = 0
+            for label in filters._certs:
+                code = self._codes["cert"].get(label)
+                if code is None:
+                    mask[:] = False
+                elif code < 64:
+                    bits |= 1 << code
+            if bits:
+                wanted = np.uint64(bits)
+                mask &= (self._cert & wanted) == wanted
         if filters._budget is not None:
             # coarse vector check; the exact Decimal check happens in Filters.accepts
             mask &= ~(self._price > float(filters._budget) * (1 + 1e-9))
+        filters._mask_cache = (key, mask)  # type: ignore[attr-defined]
         return mask
+
+    def _code_mask(self, kind: str, row_codes: np.ndarray, wanted: Iterable[str]) -> np.ndarray:
+        """Rows whose label code is one of the wanted labels (-1 = no label never matches)."""
+        codes = self._codes[kind]
+        table = np.zeros(len(codes) + 1, dtype=bool)
+        for label in wanted:
+            if label in codes:
+                table[codes[label] + 1] = True
+        return table[row_codes + 1]
 
     def _ranked_rows(self, fused: np.ndarray, filters: Filters | None, limit: int) -> list[int]:
         mask = self._filter_mask(filters)
         scores = fused if mask is None else np.where(mask, fused, -np.inf)
-        valid = np.isfinite(scores) & (scores > self.config.min_score)
-        n_valid = int(valid.sum())
+        valid = scores > self.config.min_score  # also rules out -inf (removed, filtered out)
+        n_valid = int(np.count_nonzero(valid))
         if n_valid == 0 or limit <= 0:
             return []
         chosen: list[int] = []
         pool = min(n_valid, max(limit * 4, limit + 64))
         seen = 0
+        candidates = np.where(valid, scores, -np.inf)
         while True:
-            cand = np.argpartition(-np.where(valid, scores, -np.inf), pool - 1)[:pool]
+            cand = np.argpartition(-candidates, pool - 1)[:pool]
             rounded = np.round(scores[cand], 9)
             order = cand[np.lexsort((self._tie[cand], -rounded))]
             for row in order[seen:]:
-                doc = self.docs[row]
-                if doc is None:
+                if not self._alive[row]:
                     continue
-                if filters is not None and not filters.accepts(doc):
+                if filters is not None and not self._accepts_row(filters, int(row)):
                     continue
                 chosen.append(int(row))
                 if len(chosen) >= limit:
@@ -891,7 +1541,8 @@ class Index:
         text = self._prepare_query(query_text)
         if not text:
             return []
-        channels = self._channel_scores(text)
+        with _blas_threads(self.config.query_blas_threads):
+            channels = self._channel_scores(text)
         if channels is None:
             return []
         fused, semantic = self._fuse(channels)
@@ -912,16 +1563,18 @@ class Index:
         if top_k <= 0 or not self._row or not isinstance(query_text, str):
             return []
         text = self._prepare_query(query_text)
-        channels = self._channel_scores(text) if text else None
+        channels = None
+        if text:
+            with _blas_threads(cfg.query_blas_threads):
+                channels = self._channel_scores(text)
         if channels is None:
             return []
         fused, semantic = self._fuse(channels)
         rows = self._ranked_rows(fused, filters, max(cfg.supplier_pool, top_k * per))
         groups: dict[str, list[int]] = {}
         for row in rows:
-            doc = self.docs[row]
-            assert doc is not None
-            key = doc.supplier_id or doc.supplier_name or f"offer:{doc.id}"
+            supplier_id, supplier_name = self._meta[row][:2]
+            key = supplier_id or supplier_name or f"offer:{self._ids[row]}"
             groups.setdefault(key, []).append(row)
         scored = []
         for key, members in groups.items():
@@ -948,18 +1601,17 @@ class Index:
         self,
         rows: list[int],
         fused: np.ndarray,
-        channels: Mapping[str, np.ndarray],
+        channels: Mapping[str, Any],
         semantic: np.ndarray,
         text: str,
         filters: Filters | None,
         explain: bool,
     ) -> list[Result]:
-        query_terms = _query_term_weights(text, self) if explain else {}
+        query_terms = _query_term_weights(text, self, channels.get("terms")) if explain else {}
         budget = filters.budget if filters is not None else None
         out = []
         for rank, row in enumerate(rows, start=1):
-            doc = self.docs[row]
-            assert doc is not None
+            doc = self._document(row)
             sem = float(np.clip(semantic[row], 0.0, 1.0))
             lex = float(channels["lexical"][row])
             price = _to_decimal(doc.price)
@@ -989,10 +1641,26 @@ class Index:
 
     # ----------------------------------------------------------------- serialisation
 
+    def __getstate__(self) -> dict[str, Any]:
+        self._delta_segment()  # store the delta as one block
+        state = self.__dict__.copy()
+        state["_delta_parts"] = list(self._delta_parts)
+        state["_delta"] = None
+        state.pop("_row", None)  # rebuilt from _ids on load
+        state.pop("_intern", None)
+        state.pop("_char_cache", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._row = {doc_id: i for i, doc_id in enumerate(self._ids) if self._alive[i]}
+        self._intern = _Interner()
+        self._char_cache = {}
+        self._token = secrets.token_hex(8)
+
     def to_bytes(self) -> bytes:
         """Serialise (pickle) the whole index, tagged with ENGINE_VERSION."""
         buffer = io.BytesIO()
-        self._csc_cache = None
         pickle.dump(
             {"engine_version": ENGINE_VERSION, "index": self},
             buffer,
@@ -1024,25 +1692,35 @@ class Index:
         return cls.from_bytes(Path(path).read_bytes())
 
     def memory_bytes(self) -> int:
-        """Approximate size of the numeric structures."""
+        """Approximate size of the index's arrays and stored (compressed) offer texts."""
         total = 0
-        for m in (self._word, self._char, self._doc_categories):
-            total += m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
-        total += self._lsa.nbytes + (0 if self._emb is None else self._emb.nbytes)
+        for segment in self._segments():
+            for m in (segment.word, segment.char):
+                total += m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
+            total += segment.lsa.nbytes + (0 if segment.emb is None else segment.emb.nbytes)
+        cats = self._doc_categories
+        total += cats.data.nbytes + cats.indices.nbytes + cats.indptr.nbytes
+        for arr in (self._phrase_keys, self._idf, self._char_idf, self._lsa_pos, self._alive):
+            total += arr.nbytes
+        for arr in (self._tie, self._price, self._lot, self._host, self._cert):
+            total += arr.nbytes
+        if self.svd is not None:
+            total += self.svd.components_.nbytes
+        total += sum(len(t) for t in self._texts)
         return total
 
 
-def _query_term_weights(text: str, index: Index) -> dict[str, float]:
+def _query_term_weights(
+    text: str, index: Index, analysed: list[tuple[str, int]] | None = None
+) -> dict[str, float]:
     """Query terms (stems and bigrams) with their IDF, for explanations."""
-    vec = index.word_vectorizer
-    assert vec is not None
-    vocab = vec.vocabulary_
-    idf = vec.idf_
     weights: dict[str, float] = {}
-    for term in analyse(text, index.config.word_bigrams):
-        col = vocab.get(term)
-        if col is not None:
-            weights[term] = float(idf[col])
+    for term, col in index._analyse_query(text) if analysed is None else analysed:
+        if col >= 0:
+            weights[term] = float(index._idf[col])
+        elif " " in term and all(part in index._terms for part in term.split(" ", 1)):
+            # a phrase too rare to index still reads well in an explanation
+            weights[term] = index._rare_idf
     return weights
 
 
@@ -1061,6 +1739,8 @@ def _matched_terms(
         found: dict[str, tuple[float, str]] = {}
         covered: set[str] = set()
         for (o1, t1), (o2, t2) in zip(tokens, tokens[1:], strict=False):
+            if t1 not in query_terms or t2 not in query_terms:
+                continue  # a query phrase's words are query terms too
             phrase = f"{t1} {t2}"
             if phrase in query_terms and phrase not in found:
                 found[phrase] = (query_terms[phrase] * 2, f"{o1} {o2}")
@@ -1079,7 +1759,7 @@ def build_index(
     config: EngineConfig | None = None,
     embedder: Embedder | None = None,
 ) -> Index:
-    """Fit vectorizers, TF-IDF matrices and LSA over the documents and return an Index."""
+    """Fit the vocabulary, postings, char n-grams and LSA over the documents; return an Index."""
     cfg = config or EngineConfig()
     unique: dict[str, Document] = {}
     for raw in docs:

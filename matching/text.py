@@ -16,7 +16,12 @@ __all__ = [
     "fold",
     "stem",
     "word_tokens",
+    "word_term",
+    "words",
+    "analysis_term",
+    "analysis_term_uncached",
     "analyse",
+    "char_ngrams",
     "truncate",
 ]
 
@@ -40,7 +45,6 @@ STOP_WORDS: frozenset[str] = frozenset(
 )
 
 _TAG_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<[^>]{0,2000}>", re.S | re.I)
-_WS_RE = re.compile(r"\s+")
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _VOWELS = frozenset("aeiouy")
 
@@ -56,7 +60,8 @@ def clean_text(text: object) -> str:
     if "&" in text:
         text = html.unescape(text)
     text = unicodedata.normalize("NFKC", text)
-    return _WS_RE.sub(" ", text).strip()
+    # str.split() splits on exactly the characters re's \s matches, and is much faster
+    return " ".join(text.split())
 
 
 def truncate(text: str, max_chars: int) -> str:
@@ -142,30 +147,53 @@ def stem(word: str) -> str:
     return w
 
 
+def _word_term(original: str) -> str:
+    folded = fold.__wrapped__(original).replace("’", "'")
+    if "'" in folded:
+        folded = folded.split("'", 1)[0]
+    if not folded or folded in STOP_WORDS:
+        return ""
+    return stem.__wrapped__(folded)
+
+
+def analysis_term_uncached(original: str) -> str:
+    """`analysis_term` without the cache (index builds see each distinct word once anyway)."""
+    term = _word_term(original)
+    if len(term) == 1 and not term.isdigit() and term.isascii():
+        return ""
+    return term
+
+
+@lru_cache(maxsize=65536)
+def word_term(original: str) -> str:
+    """Normalised term of one word (as matched by the word pattern); "" for a stop word."""
+    return _word_term(original)
+
+
+@lru_cache(maxsize=65536)
+def analysis_term(original: str) -> str:
+    """The term `analyse` indexes for one word; "" when the word breaks phrases instead
+    (stop words and single letters)."""
+    return analysis_term_uncached(original)
+
+
 def word_tokens(text: str) -> list[tuple[str, str]]:
     """Return (original form, normalised term) pairs; stop words get an empty term."""
-    out: list[tuple[str, str]] = []
-    for match in _WORD_RE.finditer(text):
-        original = match.group(0)
-        folded = fold(original).replace("’", "'")
-        if "'" in folded:
-            folded = folded.split("'", 1)[0]
-        if not folded or folded in STOP_WORDS:
-            out.append((original, ""))
-            continue
-        out.append((original, stem(folded)))
-    return out
+    return [(original, word_term(original)) for original in _WORD_RE.findall(text)]
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, in their original form."""
+    return _WORD_RE.findall(text)
 
 
 def analyse(text: str, bigrams: bool = True) -> list[str]:
     """Terms for the word TF-IDF model: stems plus adjacent-stem bigrams ("cloud hosting")."""
     terms: list[str] = []
     prev = ""
-    for _original, term in word_tokens(text):
+    for original in _WORD_RE.findall(text):
+        term = analysis_term(original)
         if not term:
-            prev = ""
-            continue
-        if len(term) == 1 and not term.isdigit() and term.isascii():
             prev = ""
             continue
         terms.append(term)
@@ -178,3 +206,21 @@ def analyse(text: str, bigrams: bool = True) -> list[str]:
 def char_preprocess(text: str) -> str:
     """Preprocessor for the char_wb n-gram model: folded words separated by spaces."""
     return " ".join(fold(m.group(0)) for m in _WORD_RE.finditer(text))
+
+
+def char_ngrams(folded: str, min_n: int, max_n: int) -> list[str]:
+    """char_wb n-grams of folded text (scikit-learn's `char_wb` analyzer, word by word)."""
+    out: list[str] = []
+    append = out.append
+    for piece in folded.split():
+        w = " " + piece + " "
+        w_len = len(w)
+        for n in range(min_n, max_n + 1):
+            offset = 0
+            append(w[offset : offset + n])
+            while offset + n < w_len:
+                offset += 1
+                append(w[offset : offset + n])
+            if offset == 0:  # a short word counts once
+                break
+    return out

@@ -260,7 +260,7 @@ def test_remove_makes_offer_disappear() -> None:
 
 def test_upsert_makes_new_offer_findable_and_replaces() -> None:
     idx = build_index(_catalogue())
-    vocab_size = len(idx.word_vectorizer.vocabulary_)
+    vocab_size = idx.vocabulary_size()
     idx.upsert(
         [
             {
@@ -272,7 +272,7 @@ def test_upsert_makes_new_offer_findable_and_replaces() -> None:
             }
         ]
     )
-    assert len(idx.word_vectorizer.vocabulary_) == vocab_size  # no refit
+    assert idx.vocabulary_size() == vocab_size  # no refit
     assert _ids(idx.search("software for schools payroll", top_k=1)) == ["o-new"]
     # replacing keeps one copy; words unseen at build time are only indexed after a rebuild
     idx.upsert([Document(id="o-new", title="Penetration testing", summary="Penetration tests")])
@@ -403,3 +403,161 @@ def test_sentence_transformer_embedder() -> None:
     assert results[0].id in {"o-hosting", "o-hosting-2"}
     clone = Index.from_bytes(idx.to_bytes())
     assert _ids(clone.search("usability interviews", top_k=1)) == ["o-ux"]
+
+
+# ----------------------------------------------------------------- scale structures (1.1)
+
+
+def _results(idx: Index, queries: list[str], top_k: int = 15) -> list[list[tuple[str, float]]]:
+    return [[(r.id, round(r.score, 5)) for r in idx.search(q, top_k=top_k)] for q in queries]
+
+
+_QUERIES = ["cloud hosting", "security research", "web data network support", "design", "data"]
+
+
+def test_upsert_goes_to_delta_segment_without_touching_main() -> None:
+    idx = build_index(_random_catalogue(random.Random(8)))
+    main_word, main_char = idx._main.word, idx._main.char
+    idx.upsert([Document(id="new-1", title="Cloud cloud hosting", summary="cloud hosting")])
+    idx.upsert([Document(id="new-2", title="Hosting cloud", summary="cloud hosting web")])
+    assert idx._main.word is main_word and idx._main.char is main_char  # no restacking
+    assert sum(part.rows for part in idx._delta_parts) == 2
+    assert {"new-1", "new-2"} <= set(_ids(idx.search("cloud hosting", top_k=40)))
+    # replacing an offer that lives in the main segment hides the old row
+    idx.upsert([Document(id="d3", title="Design design research")])
+    assert idx._main.word is main_word
+    assert idx.get("d3").title == "Design design research"
+    assert _ids(idx.search("design research", top_k=200)).count("d3") == 1
+
+
+def test_delta_merges_give_the_same_rankings_as_one_batch() -> None:
+    docs = _random_catalogue(random.Random(9), n=200)
+    merging = build_index(docs[:100], EngineConfig(delta_merge_docs=7, delta_merge_fraction=0))
+    for doc in docs[100:]:
+        merging.upsert([doc])
+    assert merging._main.rows > 100  # merged into the main segment at least once
+    one_batch = build_index(docs[:100])
+    one_batch.upsert(docs[100:])
+    assert one_batch._main.rows == 100 and one_batch._delta_parts
+    assert _results(merging, _QUERIES) == _results(one_batch, _QUERIES)
+    assert len(merging) == len(one_batch) == 200
+
+
+def test_compaction_keeps_rankings() -> None:
+    idx = build_index(_random_catalogue(random.Random(10), n=150))
+    idx.upsert(_random_catalogue(random.Random(11), n=150)[:20])  # replaces d0..d19 via delta
+    idx.remove([f"d{i}" for i in range(20, 80)])
+    before = _results(idx, _QUERIES)
+    idx._compact()
+    assert idx._main.rows == len(idx) == 90 and not idx._delta_parts
+    assert _results(idx, _QUERIES) == before
+    idx.remove([f"d{i}" for i in range(80, 140)])  # below half alive: compacts by itself
+    assert idx._main.rows == len(idx) == 30
+
+
+def test_csc_vstack_matches_scipy() -> None:
+    import numpy as np
+    import scipy.sparse as sp
+
+    from matching.engine import _csc_vstack
+
+    rng = np.random.default_rng(3)
+    top = sp.random(50, 30, density=0.2, format="csc", dtype=np.float32, random_state=rng)
+    bottom = sp.random(7, 30, density=0.3, format="csc", dtype=np.float32, random_state=rng)
+    stacked = _csc_vstack(top, bottom)
+    assert stacked.has_sorted_indices
+    assert (stacked != sp.vstack([top, bottom], format="csc")).nnz == 0
+
+
+def test_rare_phrases_are_dropped_only_over_the_phrase_budget() -> None:
+    full = build_index(_catalogue())
+    pruned = build_index(_catalogue(), EngineConfig(phrase_budget=0))
+    capped = build_index(_catalogue(), EngineConfig(phrase_budget=3))
+    assert full.vocabulary_size() > pruned.vocabulary_size() >= capped.vocabulary_size()
+    assert pruned.vocabulary_size() - len(pruned._terms) == len(pruned._phrase_keys)
+    assert len(capped._phrase_keys) <= 3
+    # single-offer phrases still rank by their words and still read as phrases
+    result = pruned.search("penetration testing services", top_k=1)[0]
+    assert result.id == "o-security"
+    assert "Penetration testing" in result.explanation.matched_terms["title"]
+    for query, expected in [("cloud hosting for our council website", "o-hosting")]:
+        assert _ids(pruned.search(query, top_k=1)) == [expected]
+
+
+def test_query_postings_budget_keeps_strongest_features() -> None:
+    import numpy as np
+
+    from matching.engine import _within_budget
+
+    idx = np.array([1, 2, 3])
+    data = np.array([0.1, 0.5, 0.2], dtype=np.float32)
+    postings = np.array([10, 5, 100])
+    assert list(_within_budget(idx, data, postings, 20)[0]) == [2]
+    assert list(_within_budget(idx, data, postings, 1)[0]) == [2]  # always the strongest
+    assert list(_within_budget(idx, data, postings, 0)[0]) == [1, 2, 3]
+    assert list(_within_budget(idx, data, postings, 115)[0]) == [1, 2, 3]
+    tight = build_index(_catalogue(), EngineConfig(max_query_postings=1, max_query_char_postings=1))
+    assert _ids(tight.search("penetration testing", top_k=1)) == ["o-security"]
+    # below the budget nothing changes
+    roomy = build_index(
+        _random_catalogue(random.Random(12)),
+        EngineConfig(max_query_postings=10**9, max_query_char_postings=0),
+    )
+    default = build_index(_random_catalogue(random.Random(12)))
+    assert _results(roomy, _QUERIES) == _results(default, _QUERIES)
+
+
+def test_filter_mask_is_exact_and_cached() -> None:
+    rng = random.Random(13)
+    docs = _random_catalogue(rng)
+    idx = build_index(docs)
+    for _ in range(60):
+        filters = Filters(
+            allowed_ids=None if rng.random() < 0.5 else {d.id for d in rng.sample(docs, 50)},
+            lot_ids=None if rng.random() < 0.5 else {rng.choice(["l1", "l2", "l3", "zz"])},
+            budget_max=None if rng.random() < 0.5 else rng.randint(0, 1000),
+            hosting_locations=None if rng.random() < 0.5 else [rng.choice(["uk", "EEA"])],
+            required_certifications=rng.sample(["iso", "ce", "ce+", "psn", "nope"], 1),
+            exclude_ids={f"d{rng.randint(0, 119)}"},
+        )
+        mask = idx._filter_mask(filters)
+        assert mask is not None
+        assert [bool(m) for m in mask] == [filters.accepts(d) for d in docs]
+        assert idx._filter_mask(filters) is mask  # cached for the same index state
+    filters = Filters(lot_ids={"l1"})
+    mask = idx._filter_mask(filters)
+    idx.upsert([Document(id="x-new", title="cloud", lot_id="l1")])
+    fresh = idx._filter_mask(filters)
+    assert fresh is not mask and fresh[idx._row["x-new"]]
+    assert "x-new" in _ids(idx.search("cloud", top_k=500, filters=filters))
+
+
+def test_serialise_round_trip_with_delta_segment() -> None:
+    idx = build_index(_random_catalogue(random.Random(14)))
+    idx.upsert([Document(id="late", title="Cloud research network", price="12.50", rating=4)])
+    idx.remove(["d1", "d2"])
+    clone = Index.from_bytes(idx.to_bytes())
+    assert _results(clone, _QUERIES) == _results(idx, _QUERIES)
+    assert len(clone) == len(idx) and "late" in clone and "d1" not in clone
+    idx.upsert([Document(id="later", title="Design support")])
+    clone.upsert([Document(id="later", title="Design support")])
+    assert _results(clone, _QUERIES + ["design support"], 200) == _results(
+        idx, _QUERIES + ["design support"], 200
+    )
+    assert "later" in _ids(clone.search("design support", top_k=200))
+
+
+def test_documents_are_stored_compactly_and_returned_intact() -> None:
+    docs = _catalogue() + [
+        Document(id="o-str-price", title="Ünïcode “quotes” ; semi", price="99.90", features=["a"])
+    ]
+    idx = build_index(docs)
+    for doc in docs:
+        assert idx.get(doc.id) == doc
+    assert type(idx.get("o-hosting").price) is Decimal
+    assert type(idx.get("o-hosting-2").price) is float
+    assert idx.get("o-str-price").price == "99.90"
+    assert all(isinstance(blob, bytes) for blob in idx._texts)
+    assert idx.memory_bytes() > 0
+    result = idx.search("hosting", top_k=1)[0]
+    assert result.document == idx.get(result.id)
