@@ -31,7 +31,11 @@ def catalogue_generation() -> str:
     if value is None:
         value = uuid.uuid4().hex
         cache.add(GENERATION_KEY, value, timeout=None)
-        value = cache.get(GENERATION_KEY) or value
+        stored = cache.get(GENERATION_KEY)
+        if stored is None:
+            # The cache is unavailable: rebuild the table at most every 30 seconds.
+            return f"no-cache-{int(time.time() // 30)}"
+        value = stored
     return value
 
 
