@@ -725,6 +725,8 @@ def offer_delete_draft(*, actor: User, offer: Offer) -> None:
         or offer.revisions.filter(published_at__isnull=False).exists()
     ):
         raise ValidationError("A published offer cannot be deleted. Withdraw it instead.")
+    if offer.working_revision and offer.working_revision.status == OfferRevision.Status.SUBMITTED:
+        raise ValidationError("This offer is waiting for approval. Recall it before deleting it.")
     audit_record(actor=actor, action="offer.deleted", obj=offer)
     offer.working_revision = None
     offer.save(update_fields=["working_revision"])

@@ -54,7 +54,11 @@ def supplier_actions(offer: Offer) -> set[str]:
         actions.add("recall")
     if offer.status == Offer.Status.PUBLISHED:
         actions.add("withdraw")
-    if offer.published_revision_id is None and offer.first_published_at is None:
+    if (
+        offer.published_revision_id is None
+        and offer.first_published_at is None
+        and (working is None or working.status != OfferRevision.Status.SUBMITTED)
+    ):
         actions.add("delete")
     return actions
 
