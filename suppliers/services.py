@@ -328,7 +328,8 @@ def application_email_send(*, application_id: int) -> None:
     )
     if not recipients:
         return
-    context = {"application": application, "site_url": getattr(settings, "SITE_URL", "").rstrip("/")}
+    site_url = getattr(settings, "SITE_URL", "").rstrip("/")
+    context = {"application": application, "site_url": site_url}
     subject = (
         f"Approved: {application.lot.framework.name}, {application.lot.name}"
         if application.status == LotApplication.Status.APPROVED

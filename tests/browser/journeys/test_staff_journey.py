@@ -30,7 +30,6 @@ from ...reporting.factories import make_contract
 from ...reporting.helpers import spend_csv
 from ...reviews.factories import ContractFactory, review_data
 from ...suppliers.factories import SupplierProfileFactory, approved_supplier
-from ..fixtures import assert_no_axe_violations
 from ..helpers import click_and_wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
