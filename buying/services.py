@@ -20,6 +20,7 @@ from catalogue.models import Certification, Framework, HostingLocation, Lot, Off
 from catalogue.search import search_offers
 from ndx.accounts.models import Organisation, User
 from ndx.audit.services import audit_record
+from ndx.outbox import enqueue_on_commit
 
 from .models import (
     MAX_SHORTLIST_ITEMS,
@@ -1503,7 +1504,7 @@ def clarification_answer(
 
     invited = [] if _QUIET.get() else locked.competition.invitations.values_list("pk", flat=True)
     for pk in invited:
-        transaction.on_commit(lambda pk=pk: send_clarification_email.delay(locked.pk, pk))
+        enqueue_on_commit(send_clarification_email, locked.pk, pk)
     question.answer, question.answered_at = locked.answer, locked.answered_at
     return locked
 
@@ -1917,4 +1918,4 @@ def _email_suppliers(competition: FurtherCompetition, kind: str) -> None:
     if _QUIET.get():
         return
     for pk in competition.invitations.values_list("pk", flat=True):
-        transaction.on_commit(lambda pk=pk: send_competition_email.delay(pk, kind))
+        enqueue_on_commit(send_competition_email, pk, kind)

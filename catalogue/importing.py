@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from ndx.accounts.models import Organisation, User
 from ndx.audit.services import audit_record
+from ndx.outbox import enqueue_on_commit
 from suppliers.models import FrameworkMembership, LotApplication
 
 from .models import (
@@ -995,7 +996,7 @@ def catalogue_import_create(
 
     from .tasks import import_catalogue_file
 
-    transaction.on_commit(lambda: import_catalogue_file.delay(record.pk))
+    enqueue_on_commit(import_catalogue_file, record.pk)
     return record
 
 

@@ -103,6 +103,14 @@ def _norm_label(value: Any) -> str:
     return str(value).strip().casefold()
 
 
+def _str_set(values: Iterable[Any]) -> set[str]:
+    """A set of the values as strings (a plain copy when they already are strings: faster)."""
+    items = values if isinstance(values, set | frozenset | list | tuple) else list(values)
+    if set(map(type, items)) <= {str}:
+        return set(items)
+    return {str(i) for i in items}
+
+
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
@@ -200,7 +208,7 @@ class Filters:
     exclude_ids: Iterable[str] | None = None
 
     def __post_init__(self) -> None:
-        self._allowed = None if self.allowed_ids is None else {str(i) for i in self.allowed_ids}
+        self._allowed = None if self.allowed_ids is None else _str_set(self.allowed_ids)
         self._lots = None if self.lot_ids is None else {str(i) for i in self.lot_ids}
         self._budget = _to_decimal(self.budget_max)
         if self.budget_max is not None and self._budget is None:
@@ -306,7 +314,7 @@ class EngineConfig:
     # query features are evaluated strongest first until their postings (offers containing
     # them) exceed these budgets (word, char); the weakest, most common ones are then skipped.
     # Bounds query cost on big catalogues; never binds on small ones. 0 = no limit
-    max_query_postings: int = 2_000_000
+    max_query_postings: int = 1_000_000
     max_query_char_postings: int = 1_000_000
     min_score: float = 0.0
     # upserts go to a delta segment, merged into the main one once it holds more than
@@ -746,7 +754,7 @@ class Index:
         self._token = secrets.token_hex(8)
         self._version = 0
 
-    def _empty_segment(self, emb_dim: int = 0) -> _Segment:
+    def _empty_segment(self) -> _Segment:
         return _Segment(
             word=sp.csc_matrix((0, len(self._idf)), dtype=np.float32),
             char=sp.csc_matrix((0, len(self._char_idf)), dtype=np.float32),
@@ -1031,7 +1039,7 @@ class Index:
         lo, hi = (int(v) for v in cfg.char_ngram_range)
         vocab = self._char_vocab
         cache = self._char_cache
-        if len(cache) > 100_000:
+        if len(cache) > 20_000:
             cache.clear()
         cols: list[int] = []
         for original in words(truncate(text, cfg.char_field_max_chars * 4)):
@@ -1060,20 +1068,16 @@ class Index:
         pos = self._lsa_pos[word.indices]
         keep = pos >= 0
         values = (data[keep] / norms[rows[keep]]).astype(np.float32)
-        restricted = sp.csr_matrix(
-            (
-                values,
-                pos[keep],
-                np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=word.shape[0]))]),
-            ),
-            shape=(word.shape[0], len(self._lsa_cols)),
+        indptr = np.zeros(word.shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows[keep], minlength=word.shape[0]), out=indptr[1:])
+        return sp.csr_matrix(
+            (values, pos[keep], indptr), shape=(word.shape[0], len(self._lsa_cols))
         )
-        return restricted
 
     def _lsa_fit(self, word: sp.csr_matrix, rng: np.random.Generator) -> None:
         cfg = self.config
         n_docs = word.shape[0]
-        self._lsa_cols = self._lsa_columns(word)
+        self._lsa_cols = self._lsa_columns()
         self._lsa_pos = np.full(len(self._idf), -1, dtype=np.int32)
         self._lsa_pos[self._lsa_cols] = np.arange(len(self._lsa_cols), dtype=np.int32)
         k = min(cfg.lsa_components, n_docs - 1, len(self._lsa_cols) - 1)
@@ -1086,9 +1090,11 @@ class Index:
         self.svd = TruncatedSVD(n_components=k, n_iter=3, random_state=cfg.random_state)
         with np.errstate(invalid="ignore", divide="ignore"):
             self.svd.fit(self._lsa_input(sample))
-        self.svd.components_ = np.ascontiguousarray(self.svd.components_, dtype=np.float32)
+        # stored column-major: `components_.T` (used to project offers) is then C-contiguous,
+        # so scipy's sparse @ dense does not copy it for every upsert
+        self.svd.components_ = np.ascontiguousarray(self.svd.components_.T, dtype=np.float32).T
 
-    def _lsa_columns(self, word: sp.csr_matrix) -> np.ndarray:
+    def _lsa_columns(self) -> np.ndarray:
         """Single-term columns with the highest document frequency (LSA works on these only)."""
         cols = np.arange(self._n_terms, dtype=np.int64)
         limit = self.config.lsa_max_features
@@ -1191,6 +1197,7 @@ class Index:
         self._doc_categories = sp.vstack([old, new], format="csr")
         self._version += 1
         self._maybe_merge()
+        self._delta_segment()  # stack the delta now: searches never modify the index
 
     def _maybe_merge(self) -> None:
         cfg = self.config
@@ -1387,7 +1394,8 @@ class Index:
             return np.where(alive, values, 0.0) if dead else values
 
         lexical = live(channels["lexical"])
-        fused = cfg.lexical_weight * _max_normalise(lexical)
+        fused = _max_normalise(lexical)
+        fused *= cfg.lexical_weight
         semantic = np.zeros_like(lexical)
         sem_parts: list[tuple[float, np.ndarray]] = []
         if "lsa" in channels and cfg.lsa_weight > 0:
@@ -1396,9 +1404,15 @@ class Index:
             sem_parts.append((cfg.embedding_weight, np.clip(channels["embedding"], 0.0, 1.0)))
         if sem_parts:
             total = sum(w for w, _ in sem_parts)
-            semantic = live(sum(w * s for w, s in sem_parts) / total)
+            semantic = sem_parts[0][0] * sem_parts[0][1]
+            for weight, part in sem_parts[1:]:
+                semantic += weight * part
+            semantic /= total
+            semantic = live(semantic)
             for weight, part in sem_parts:
-                fused = fused + weight * _max_normalise(live(part))
+                scaled = _max_normalise(live(part))
+                scaled *= weight
+                fused += scaled
         if cfg.category_weight > 0 and self._doc_categories.shape[1] > 1:
             fused = fused + cfg.category_weight * self._category_evidence(fused)
         if dead:
@@ -1653,25 +1667,18 @@ class Index:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        if state.get("engine_version") != ENGINE_VERSION or "_ids" not in state:
+            return  # an index from another engine version: from_bytes/load reject it
         self._row = {doc_id: i for i, doc_id in enumerate(self._ids) if self._alive[i]}
         self._intern = _Interner()
         self._char_cache = {}
         self._token = secrets.token_hex(8)
 
-    def to_bytes(self) -> bytes:
-        """Serialise (pickle) the whole index, tagged with ENGINE_VERSION."""
-        buffer = io.BytesIO()
-        pickle.dump(
-            {"engine_version": ENGINE_VERSION, "index": self},
-            buffer,
-            protocol=pickle.HIGHEST_PROTOCOL,
-        )
-        return buffer.getvalue()
+    def _payload(self) -> dict[str, Any]:
+        return {"engine_version": ENGINE_VERSION, "index": self}
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> Index:
-        """Load an index; raises IndexVersionError if ENGINE_VERSION changed since."""
-        payload = pickle.loads(data)  # noqa: S301 - only load indexes you wrote yourself
+    def _from_payload(cls, payload: Any) -> Index:
         version = payload.get("engine_version") if isinstance(payload, dict) else None
         if version != ENGINE_VERSION:
             raise IndexVersionError(f"index built by {version!r}, engine is {ENGINE_VERSION!r}")
@@ -1680,16 +1687,32 @@ class Index:
             raise TypeError("payload is not a matching Index")
         return index
 
+    def to_bytes(self) -> bytes:
+        """Serialise (pickle) the whole index, tagged with ENGINE_VERSION."""
+        return pickle.dumps(self._payload(), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def dump(self, fileobj: io.BufferedIOBase | Any) -> None:
+        """Write the serialised index to an open binary file, without a copy in memory."""
+        pickle.dump(self._payload(), fileobj, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Index:
+        """Load an index; raises IndexVersionError if ENGINE_VERSION changed since."""
+        return cls._from_payload(pickle.loads(data))  # noqa: S301 - only your own indexes
+
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the serialised index to a file (atomically)."""
+        """Write the serialised index to a file (atomically, streamed)."""
         target = Path(path)
         tmp = target.with_suffix(target.suffix + ".tmp")
-        tmp.write_bytes(self.to_bytes())
+        with open(tmp, "wb") as handle:
+            self.dump(handle)
         tmp.replace(target)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Index:
-        return cls.from_bytes(Path(path).read_bytes())
+        """Read an index file (streamed: the file's bytes are never all held at once)."""
+        with open(path, "rb") as handle:
+            return cls._from_payload(pickle.load(handle))  # noqa: S301 - your own indexes
 
     def memory_bytes(self) -> int:
         """Approximate size of the index's arrays and stored (compressed) offer texts."""

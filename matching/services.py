@@ -8,6 +8,7 @@ import os
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from catalogue.models import Offer, RevisionFacet
 from ndx.audit.services import audit_record
+from ndx.outbox import enqueue_on_commit
 
 from .engine import ENGINE_VERSION, EngineConfig, Filters, Index, build_index
 from .models import IndexBuild, IndexChange, MatchRun
@@ -100,12 +102,33 @@ def index_build_queue(*, actor=None) -> IndexBuild:
             audit_record(actor=actor, action="matching.index_build_requested", obj=build)
         from .tasks import build_matching_index
 
-        transaction.on_commit(lambda: build_matching_index.delay(build.pk))
+        enqueue_on_commit(build_matching_index, build.pk)
     return build
 
 
 def _progress(build: IndexBuild, percent: int, stage: str, **fields: Any) -> None:
-    IndexBuild.objects.filter(pk=build.pk).update(progress=percent, stage=stage, **fields)
+    IndexBuild.objects.filter(pk=build.pk).update(
+        progress=percent, stage=stage, heartbeat_at=timezone.now(), **fields
+    )
+
+
+INTERRUPTED_AFTER = timedelta(minutes=15)
+
+
+def index_builds_mark_interrupted(*, now=None) -> int:
+    """A build whose worker died (killed, restarted) stays "running" with no heartbeat:
+    mark it failed so staff see it and a new build can be asked for. Idempotent."""
+    now = now or timezone.now()
+    stale = IndexBuild.objects.filter(status=IndexBuild.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=now - INTERRUPTED_AFTER)
+        | Q(heartbeat_at__isnull=True, started_at__lt=now - INTERRUPTED_AFTER)
+    )
+    return stale.update(
+        status=IndexBuild.Status.FAILED,
+        error="Interrupted: the worker stopped before the build finished.",
+        stage="Interrupted",
+        finished_at=now,
+    )
 
 
 def _write_atomically(index: Index, build: IndexBuild) -> Path:
@@ -162,9 +185,9 @@ def index_build_run(*, build_id: int) -> IndexBuild:
         if build.status != IndexBuild.Status.QUEUED:
             return build
         build.status = IndexBuild.Status.RUNNING
-        build.started_at = timezone.now()
+        build.started_at = build.heartbeat_at = timezone.now()
         build.engine_version = ENGINE_VERSION
-        build.save(update_fields=["status", "started_at", "engine_version"])
+        build.save(update_fields=["status", "started_at", "heartbeat_at", "engine_version"])
     started = time.perf_counter()
     try:
         # Changes recorded from here on are applied on top of this snapshot by web processes.
@@ -230,7 +253,7 @@ def queue_offer_reindex(offer_ids: Iterable[int]) -> None:
         return
     from .tasks import update_matching_index
 
-    transaction.on_commit(lambda: update_matching_index.delay(ids))
+    enqueue_on_commit(update_matching_index, ids)
 
 
 def index_offers_changed(*, offer_ids: Iterable[int]) -> int:

@@ -112,6 +112,7 @@ def shortlist_add(request, pk: int):
 
 @staff_required
 def index_status(request):
+    services.index_builds_mark_interrupted()
     current = IndexBuild.objects.current().first()
     running = IndexBuild.objects.running().order_by("-created_at").first()
     failed = IndexBuild.objects.filter(status=IndexBuild.Status.FAILED).first()

@@ -126,6 +126,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "visibility_timeout": 3600}
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE: dict = {
+    # Every minute: send tasks kept in the outbox while the broker was down (ndx/outbox.py).
+    "ndx-flush-outbox": {"task": "ndx.tasks.flush_outbox", "schedule": 60},
     # Daily; idempotent (each contract is reminded once), so a missed or repeated run is harmless.
     "reviews-remind-buyers": {"task": "reviews.tasks.remind_buyers_to_review", "schedule": 86400},
     # Hourly; each run computes new report snapshots and keeps the last good one if it fails.

@@ -1,8 +1,10 @@
 """Site-wide pages: home, information pages, health check and error pages."""
 
+import sys
+
 from django.conf import settings
-from django.db import connections
-from django.http import HttpResponseServerError, JsonResponse
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
@@ -70,6 +72,13 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
+    # The database unreachable (restarting, failing over) is temporary: say so with a 503
+    # and Retry-After, so clients and load balancers retry instead of giving up.
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
     try:
         return render(request, "500.html", status=500)
     except Exception:  # e.g. the database is down: render without per-user navigation

@@ -12,6 +12,7 @@ from catalogue.models import Framework, Lot, Offer
 from catalogue.search_index import offers_changed
 from ndx.accounts.models import Organisation, User
 from ndx.audit.services import audit_record
+from ndx.outbox import enqueue_on_commit
 
 from .models import (
     BalanceSheetBand,
@@ -237,7 +238,7 @@ def lot_application_submit(*, actor: User, lot: Lot, answers: dict[str, Any]) ->
 def _notify(application: LotApplication) -> None:
     from .tasks import send_application_decision_email
 
-    transaction.on_commit(lambda: send_application_decision_email.delay(application.pk))
+    enqueue_on_commit(send_application_decision_email, application.pk)
 
 
 @transaction.atomic

@@ -72,3 +72,17 @@ def test_500_page_is_govuk_styled(settings):
     response = client.get("/boom/")
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
+
+
+def test_database_unavailable_gives_a_503_with_retry_after(rf):
+    from django.db import OperationalError
+
+    from ndx.views import error_500
+
+    request = rf.get("/")
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        response = error_500(request)
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "Sorry, the service is unavailable" in response.content.decode()

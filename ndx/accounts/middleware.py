@@ -14,10 +14,10 @@ class StaffMFAMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            user is not None
+            request.path.startswith(STAFF_PREFIXES)
+            and user is not None
             and user.is_authenticated
             and user.is_staff
-            and request.path.startswith(STAFF_PREFIXES)
             and not is_mfa_enabled(user)
         ):
             messages.warning(

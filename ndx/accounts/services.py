@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ndx.audit.services import audit_record
+from ndx.outbox import enqueue_on_commit
 
 from .models import ApprovedDomain, Invitation, Membership, Organisation, User
 
@@ -302,7 +303,7 @@ def invitation_create(*, inviter: User, email: str, role: str, base_url: str) ->
     )
     from .tasks import send_invitation_email
 
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, base_url))
+    enqueue_on_commit(send_invitation_email, invitation.pk, base_url)
     return invitation
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from buying.models import Contract
 from ndx.accounts.decorators import staff_required
+from ndx.outbox import BROKER_ERRORS, publish
 
 from . import ocds
 from .dashboard import (
@@ -90,7 +91,16 @@ def staff_dashboard(request):
 @require_POST
 @staff_required
 def staff_recalculate(request):
-    result = refresh_report_snapshots.delay(trigger="staff", actor_id=request.user.pk)
+    try:
+        result = refresh_report_snapshots.delay(trigger="staff", actor_id=request.user.pk)
+    except BROKER_ERRORS:
+        publish(refresh_report_snapshots, trigger="staff", actor_id=request.user.pk)
+        messages.success(
+            request,
+            "The task queue is unavailable just now; the recalculation will run as soon as it "
+            "is back. The previous figures are still shown.",
+        )
+        return redirect("reporting:staff_dashboard")
     if result.ready():
         outcomes = result.get()
         failed = [k for k, v in outcomes.items() if v != "succeeded"]

@@ -318,3 +318,26 @@ def test_embeddings_switched_on_without_the_extra_fails_clearly(catalogue, setti
     with pytest.raises(RuntimeError, match="embeddings extra is not installed"):
         services.index_rebuild_now()
     assert IndexBuild.objects.get().status == "failed"
+
+
+def test_a_build_whose_worker_died_is_marked_interrupted(catalogue):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    good = services.index_rebuild_now()
+    dead = IndexBuild.objects.create(
+        status="running",
+        started_at=timezone.now() - timedelta(hours=1),
+        heartbeat_at=timezone.now() - timedelta(minutes=40),
+    )
+    alive = IndexBuild.objects.create(
+        status="running", started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    assert services.index_builds_mark_interrupted() == 1
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.status == "failed" and "Interrupted" in dead.error
+    assert alive.status == "running"
+    assert IndexBuild.objects.current().get() == good
+    assert services.index_builds_mark_interrupted() == 0
