@@ -6,6 +6,7 @@ from __future__ import annotations
 from buying.models import Requirement
 from ndx.accounts.models import User
 
+from .engine import ENGINE_VERSION
 from .models import IndexBuild
 from .services import index_rebuild_now, indexable_offers, requirement_match
 
@@ -15,7 +16,11 @@ TITLE = "Case management for adult social care"
 
 def seed(out, context: dict) -> dict:
     current = IndexBuild.objects.current().first()
-    if current is None or current.offers_indexed != indexable_offers().count():
+    if (
+        current is None
+        or current.engine_version != ENGINE_VERSION
+        or current.offers_indexed != indexable_offers().count()
+    ):
         build = index_rebuild_now()
         out.write(f"matching: indexed {build.offers_indexed} offers in {build.seconds:.1f} s\n")
     buyer = User.objects.filter(email=BUYER).first()

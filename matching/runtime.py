@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from .engine import Document, Index
+from .engine import Document, Index, IndexVersionError
 from .models import IndexBuild, IndexChange
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,10 @@ class LoadedIndex:
     checked_at: float
 
 
-_lock = threading.Lock()
+# One lock for loading, applying changes and searching: an index is never searched while
+# it is being changed by another thread of the same process.
+_lock = threading.RLock()
+index_lock = _lock
 _loaded: LoadedIndex | None = None
 
 
@@ -55,6 +58,13 @@ def _apply_changes(loaded: LoadedIndex) -> None:
         loaded.applied_change = changes[-1].id
 
 
+def _queue_rebuild() -> None:
+    from .services import index_build_queue
+
+    if not IndexBuild.objects.running().exists():
+        index_build_queue()
+
+
 def current_index(force: bool = False) -> LoadedIndex | None:
     """The freshest index, or None when no build has succeeded yet."""
     global _loaded
@@ -72,6 +82,13 @@ def current_index(force: bool = False) -> LoadedIndex | None:
         if _loaded is None or _loaded.build_id != build.pk:
             try:
                 index = Index.load(build.path)
+            except IndexVersionError:
+                # Built by an older engine: keep serving what we have and ask for a rebuild.
+                log.warning("index build %s is from another engine version; rebuilding", build.pk)
+                _queue_rebuild()
+                if _loaded is not None:
+                    _loaded.checked_at = now
+                return _loaded
             except Exception:  # a missing or damaged file: keep serving what we have
                 log.exception("could not load matching index build %s", build.pk)
                 if _loaded is not None:

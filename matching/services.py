@@ -136,7 +136,7 @@ def _write_atomically(index: Index, build: IndexBuild) -> Path:
     fd, tmp = tempfile.mkstemp(dir=index_dir(), prefix=f".index-{build.pk}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(index.to_bytes())
+            index.dump(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
@@ -403,10 +403,13 @@ def requirement_match(*, actor, requirement) -> MatchRun:
     allowed = {str(pk) for pk in eligible.values_list("pk", flat=True)}
     filters = Filters(allowed_ids=allowed)
     text = requirement.matching_text()
-    results = loaded.index.search(text, top_k=TOP_OFFERS, filters=filters, explain=True)
-    supplier_results = loaded.index.rank_suppliers(
-        text, top_k=TOP_SUPPLIERS, filters=filters, explain=False
-    )
+    from .runtime import index_lock
+
+    with index_lock:  # never search while incremental changes are being applied
+        results = loaded.index.search(text, top_k=TOP_OFFERS, filters=filters, explain=True)
+        supplier_results = loaded.index.rank_suppliers(
+            text, top_k=TOP_SUPPLIERS, filters=filters, explain=False
+        )
     offers = {
         o.pk: o
         for o in Offer.objects.filter(pk__in=[int(r.id) for r in results]).select_related(

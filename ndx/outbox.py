@@ -62,3 +62,12 @@ def outbox_flush(limit: int = 500) -> int:
         row.delete()
         sent += 1
     return sent
+
+
+def outbox_flush_if_waiting() -> str:
+    """For /healthz: flush if anything is waiting; a short status for the JSON."""
+    if not _outbox().objects.exists():
+        return "empty"
+    sent = outbox_flush()
+    waiting = _outbox().objects.count()
+    return f"sent {sent}, {waiting} waiting"

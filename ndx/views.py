@@ -57,6 +57,12 @@ def _check_redis() -> str:
 def healthz(request):
     checks = {"database": _check_database(), "redis": _check_redis()}
     healthy = all(v in ("ok", "not configured") for v in checks.values())
+    if healthy and checks["redis"] == "ok":
+        # Health probes run every few seconds: once the broker answers again, send the
+        # tasks kept while it was down without waiting for beat's next minute.
+        from .outbox import outbox_flush_if_waiting
+
+        checks["outbox"] = outbox_flush_if_waiting()
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
     )

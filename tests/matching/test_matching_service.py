@@ -341,3 +341,18 @@ def test_a_build_whose_worker_died_is_marked_interrupted(catalogue):
     assert alive.status == "running"
     assert IndexBuild.objects.current().get() == good
     assert services.index_builds_mark_interrupted() == 0
+
+
+def test_an_index_from_another_engine_version_is_rebuilt(catalogue, monkeypatch):
+    from matching import engine
+
+    old = services.index_rebuild_now()
+    monkeypatch.setattr(engine, "ENGINE_VERSION", "ndx-matching-0.0.1")
+    runtime.reset()
+    loaded = runtime.current_index(force=True)
+    # The old file is refused (nothing loaded) and a new build is queued.
+    assert loaded is None
+    new = IndexBuild.objects.exclude(pk=old.pk).get()
+    assert new.status == "queued"
+    runtime.current_index(force=True)
+    assert IndexBuild.objects.count() == 2  # not queued twice

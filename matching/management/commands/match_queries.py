@@ -10,7 +10,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from catalogue.models import Offer
-from matching.runtime import current_index
+from matching.runtime import current_index, index_lock
 from matching.services import index_rebuild_now
 
 
@@ -60,7 +60,8 @@ class Command(BaseCommand):
         timings = []
         for item in queries:
             started = time.perf_counter()
-            results = loaded.index.search(str(item["text"]), top_k=top, explain=False)
+            with index_lock:
+                results = loaded.index.search(str(item["text"]), top_k=top, explain=False)
             timings.append((time.perf_counter() - started) * 1000)
             ranked = [names.get(int(r.id), r.id) for r in results]
             self.stdout.write(json.dumps({"id": item["id"], "results": ranked}))
