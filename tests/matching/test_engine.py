@@ -513,7 +513,9 @@ def test_filter_mask_is_exact_and_cached() -> None:
     idx = build_index(docs)
     for _ in range(60):
         filters = Filters(
-            allowed_ids=None if rng.random() < 0.5 else {d.id for d in rng.sample(docs, 50)},
+            allowed_ids=None
+            if rng.random() < 0.4
+            else {d.id for d in rng.sample(docs, rng.choice([5, 50]))} | {"unknown-id"},
             lot_ids=None if rng.random() < 0.5 else {rng.choice(["l1", "l2", "l3", "zz"])},
             budget_max=None if rng.random() < 0.5 else rng.randint(0, 1000),
             hosting_locations=None if rng.random() < 0.5 else [rng.choice(["uk", "EEA"])],
@@ -561,3 +563,28 @@ def test_documents_are_stored_compactly_and_returned_intact() -> None:
     assert idx.memory_bytes() > 0
     result = idx.search("hosting", top_k=1)[0]
     assert result.document == idx.get(result.id)
+
+
+def test_index_from_an_older_engine_version_is_rejected(tmp_path: Path) -> None:
+    import pickle
+
+    class OldLayout:
+        """Pickles like an Index written by engine 1.0.0 (different attributes)."""
+
+        def __reduce__(self):
+            state = {"engine_version": "ndx-matching-1.0.0", "docs": [], "_word": None}
+            return (object.__new__, (Index,), state)
+
+    idx = build_index(_catalogue())
+    data = pickle.dumps(
+        {"engine_version": "ndx-matching-1.0.0", "index": OldLayout()},
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    with pytest.raises(IndexVersionError):
+        Index.from_bytes(data)
+    path = tmp_path / "old.bin"
+    path.write_bytes(data)
+    with pytest.raises(IndexVersionError):
+        Index.load(path)
+    idx.save(path)  # streamed save/load round trip
+    assert _ids(Index.load(path).search("cloud hosting", top_k=1)) == ["o-hosting"]
