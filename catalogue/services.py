@@ -346,10 +346,11 @@ def parse_money(value: Any, field: str, label: str) -> Decimal | None:
         raise ValidationError({field: f"Enter the {label} as a number of pounds, like 12.50"})
     if amount <= 0:
         raise ValidationError({field: f"The {label} must be more than £0"})
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError({field: f"The {label} must be in pounds and pence, like 12.50"})
+    # Size first: quantizing a huge number (like 1E+40) would itself fail.
     if amount >= Decimal("10000000000"):
         raise ValidationError({field: f"The {label} must be less than £10 billion"})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({field: f"The {label} must be in pounds and pence, like 12.50"})
     return amount
 
 

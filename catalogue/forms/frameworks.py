@@ -65,7 +65,7 @@ class DatePartsField(forms.Field):
             if len(parts["year"]) != 4:
                 raise ValueError("year")
             return date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):  # not a date, or numbers too big for one
             raise ValidationError(
                 f"{self.label} must be a real date, like 27 3 2027", code="invalid"
             ) from None

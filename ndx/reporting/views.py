@@ -216,7 +216,7 @@ def ocds_releases(request):
     contracts = _published_contracts()
     before = request.GET.get("before")
     if before is not None:
-        if not before.isdigit():
+        if not (before.isascii() and before.isdigit() and len(before) <= 18):
             raise Http404("No such page")
         anchor = Contract.objects.filter(pk=int(before)).values("awarded_at", "pk").first()
         if anchor is None:

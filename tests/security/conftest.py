@@ -1,0 +1,379 @@
+"""A shared world for the security tests: two buyer organisations (A and B) and two supplier
+organisations (A and B), each with a member and an admin, platform staff with TOTP, and one
+object owned by A for every parameterised URL.
+
+The world is built once per test module inside a transaction that is rolled back when the
+module ends; each test runs in a savepoint inside it (pytest-django's `db`), so a test that
+changes something changes it for itself only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.apps import apps
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from buying import services as buying_services
+from buying.models import FurtherCompetition
+from buying.requirement_forms import STEP_FORMS
+from catalogue.models import CatalogueImport, Framework, OfferDocument
+from catalogue.search_index import revision_search_index
+from matching import runtime
+from matching import services as matching_services
+from ndx.accounts.models import Membership
+from ndx.celery import app as celery_app
+from ndx.reporting.services import report_snapshots_refresh
+from reviews import services as review_services
+from reviews.models import Review
+from suppliers.models import FrameworkMembership, LotApplication
+from tests.accounts.factories import (
+    ApprovedDomainFactory,
+    BuyerOrganisationFactory,
+    InvitationFactory,
+    StaffFactory,
+    SupplierOrganisationFactory,
+    member,
+)
+from tests.buying.award_helpers import competition_data, frozen_shortlist
+from tests.catalogue.factories import (
+    DeclarationQuestionFactory,
+    DraftFrameworkFactory,
+    DynamicMarketFactory,
+    FrameworkFactory,
+    LotFactory,
+    make_offer,
+)
+from tests.reviews.factories import ContractFactory, published_review
+from tests.suppliers.factories import (
+    LotApplicationFactory,
+    SupplierProfileFactory,
+    approved_supplier,
+)
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTSECR"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+ROLES = [
+    "anonymous",
+    "buyer_a_member",
+    "buyer_a_admin",
+    "buyer_b_member",
+    "buyer_b_admin",
+    "supplier_a_member",
+    "supplier_a_admin",
+    "supplier_b_member",
+    "supplier_b_admin",
+    "staff",
+]
+
+# Answers to every requirement question (as the step forms post them).
+REQUIREMENT_ANSWERS = {
+    "title": {"title": "Case management for adult social care"},
+    "problem": {"problem": "Social workers keep case notes in spreadsheets."},
+    "users": {"users_description": "Social workers", "user_count": "250"},
+    "needs": {"must_haves": "Case notes\nCare plans", "nice_to_haves": "Mobile app"},
+    "budget": {"budget_min": "25000", "budget_max": "50000"},
+    "timescale": {"timescale": "3m"},
+    "location": {"location": "Leeds"},
+    "security": {"hosting_locations": ["uk"], "certifications": ["cyber-essentials"]},
+    "preference": {"lot": "none"},
+}
+
+
+def answer_requirement(actor, requirement, answers=REQUIREMENT_ANSWERS):
+    for step, data in answers.items():
+        form = STEP_FORMS[step](data)
+        assert form.is_valid(), form.errors
+        buying_services.requirement_answer(
+            actor=actor, requirement=requirement, step=step, data=form.cleaned_data
+        )
+    requirement.refresh_from_db()
+    return requirement
+
+
+def add_document(revision, title: str) -> OfferDocument:
+    """A PDF on a revision, stored directly (the upload service always edits a working copy)."""
+    digest = hashlib.sha256(PDF + title.encode()).hexdigest()
+    document = OfferDocument(
+        revision=revision,
+        title=title,
+        original_name=f"{title}.pdf",
+        size=len(PDF),
+        sha256=digest,
+    )
+    document.file.save(f"{digest[:16]}.pdf", ContentFile(PDF), save=False)
+    document.save()
+    return document
+
+
+def _supplier(name: str):
+    organisation = SupplierOrganisationFactory(name=name)
+    SupplierProfileFactory(organisation=organisation)
+    return organisation
+
+
+def build_world() -> SimpleNamespace:
+    w = SimpleNamespace()
+    now = timezone.now()
+
+    # --- organisations and the ten roles ---------------------------------------------------
+    w.buyer_a = BuyerOrganisationFactory(name="Buyer A Council")
+    w.buyer_b = BuyerOrganisationFactory(name="Buyer B Council")
+    w.supplier_a = _supplier("Supplier A Ltd")
+    w.supplier_b = _supplier("Supplier B Ltd")
+    w.supplier_c = _supplier("Supplier C Ltd")  # a third bidder: competitions need three
+    w.users = {"anonymous": None}
+    for kind, organisation_a, organisation_b in (
+        ("buyer", w.buyer_a, w.buyer_b),
+        ("supplier", w.supplier_a, w.supplier_b),
+    ):
+        for side, organisation in (("a", organisation_a), ("b", organisation_b)):
+            for role in ("member", "admin"):
+                w.users[f"{kind}_{side}_{role}"] = member(
+                    organisation, role=role, email=f"{kind}.{side}.{role}@{kind}{side}.example"
+                )
+    w.users["staff"] = StaffFactory(email="staff@ndx.example")
+    TOTP.activate(w.users["staff"], TOTP_SECRET)
+    w.supplier_c_admin = member(w.supplier_c, role="admin")
+    w.staff_without_mfa = StaffFactory()  # must set up TOTP before any staff page
+    # Another member of staff created and put forward the framework awaiting approval, so
+    # `staff` may approve it (two people are needed).
+    w.other_staff = StaffFactory()
+    TOTP.activate(w.other_staff, TOTP_SECRET)
+    buyer_admin, buyer_member = w.users["buyer_a_admin"], w.users["buyer_a_member"]
+    supplier_admin = w.users["supplier_a_admin"]
+
+    # --- frameworks, lots, questions --------------------------------------------------------
+    w.framework = FrameworkFactory(name="Live framework")
+    w.lot = LotFactory(framework=w.framework, name="Cloud software", direct_award_allowed=True)
+    w.comp_lot = LotFactory(
+        framework=w.framework, name="Digital outcomes", direct_award_allowed=False
+    )
+    w.market = DynamicMarketFactory(name="Dynamic market")
+    w.market_lot = LotFactory(framework=w.market, name="Market lot")
+    w.open_framework = FrameworkFactory(
+        name="Open framework", status=Framework.Status.OPEN, approved_at=None
+    )
+    w.open_lot = LotFactory(framework=w.open_framework, name="Open lot")
+    w.question = DeclarationQuestionFactory(framework=w.open_framework)
+    w.draft_framework = DraftFrameworkFactory(name="Draft framework", created_by=w.other_staff)
+    w.draft_lot = LotFactory(framework=w.draft_framework)
+    w.draft_question = DeclarationQuestionFactory(framework=w.draft_framework)
+    w.awaiting_framework = DraftFrameworkFactory(
+        name="Awaiting approval",
+        created_by=w.other_staff,
+        live_requested_by=w.other_staff,
+        live_requested_at=now,
+    )
+    LotFactory(framework=w.awaiting_framework)
+
+    # --- suppliers on the live framework and the dynamic market, with offers ---------------
+    w.offers = {}
+    for side, organisation in (("a", w.supplier_a), ("b", w.supplier_b)):
+        for lot in (w.lot, w.comp_lot, w.market_lot):
+            approved_supplier(lot, organisation)
+        w.offers[f"{side}_published"] = make_offer(
+            organisation, w.lot, title=f"Case management from supplier {side.upper()}"
+        )
+        w.offers[f"{side}_draft"] = make_offer(
+            organisation, w.lot, status="draft", title=f"Draft offer {side.upper()}"
+        )
+        w.offers[f"{side}_submitted"] = make_offer(
+            organisation, w.lot, status="submitted", title=f"Submitted offer {side.upper()}"
+        )
+        w.offers[f"{side}_market"] = make_offer(
+            organisation, w.market_lot, title=f"Market offer {side.upper()}"
+        )
+        w.offers[f"{side}_comp"] = make_offer(
+            organisation, w.comp_lot, title=f"Outcomes offer {side.upper()}"
+        )
+    approved_supplier(w.comp_lot, w.supplier_c)
+    w.offers["c_comp"] = make_offer(w.supplier_c, w.comp_lot, title="Outcomes offer C")
+    revision_search_index(
+        revision_ids=[o.published_revision_id for o in w.offers.values() if o.published_revision_id]
+    )
+    w.offer = w.offers["a_published"]
+    w.draft_offer = w.offers["a_draft"]
+    w.submitted_offer = w.offers["a_submitted"]
+    w.document = add_document(w.offer.published_revision, "Service definition")
+    w.draft_document = add_document(w.draft_offer.working_revision, "Draft terms")
+    w.membership = FrameworkMembership.objects.get(supplier=w.supplier_a, framework=w.framework)
+    w.application = LotApplicationFactory(
+        supplier=w.supplier_a,
+        lot=w.open_lot,
+        submitted_by=supplier_admin,
+        answers=[{"question": w.question.pk, "text": w.question.text, "answer": "yes"}],
+    )
+    assert w.application.status == LotApplication.Status.SUBMITTED
+    w.catalogue_import = CatalogueImport.objects.create(
+        uploaded_by=w.users["staff"],
+        file="catalogue-imports/offers.csv",
+        original_name="offers.csv",
+        status=CatalogueImport.Status.SUCCEEDED,
+        rows_total=1,
+        created=1,
+        suppliers=1,
+        finished_at=now,
+    )
+
+    # --- buyer A's requirements, searches, shortlists, match run ---------------------------
+    w.requirement_draft = buying_services.requirement_start(
+        actor=buyer_member, title="A draft requirement"
+    )
+    requirement = buying_services.requirement_start(actor=buyer_member, title="Case management")
+    answer_requirement(buyer_member, requirement)
+    w.requirement = buying_services.requirement_submit(actor=buyer_member, requirement=requirement)
+    matching_services.index_rebuild_now()
+    w.match_run = matching_services.requirement_match(actor=buyer_member, requirement=w.requirement)
+    w.saved_search = buying_services.saved_search_create(
+        actor=buyer_member, name="Case management search", query_string="q=case+management"
+    )
+    w.shortlist = buying_services.shortlist_create(actor=buyer_member, name="Open shortlist")
+    w.shortlist_item = buying_services.shortlist_add_offer(
+        actor=buyer_member, shortlist=w.shortlist, offer_id=w.offer.pk
+    )
+    w.frozen = frozen_shortlist(buyer_member, [w.offer], name="Frozen shortlist")
+    w.frozen_item = w.frozen.items.get()
+
+    # --- further competitions: a draft, an open one and one past its deadline ---------------
+    comp_offers = [w.offers["a_comp"], w.offers["b_comp"], w.offers["c_comp"]]
+
+    def competition(name: str, publish: bool) -> FurtherCompetition:
+        shortlist = frozen_shortlist(buyer_admin, comp_offers, name=name)
+        created = buying_services.competition_create(
+            actor=buyer_admin, shortlist=shortlist, data=competition_data(shortlist, title=name)
+        )
+        if publish:
+            created = buying_services.competition_publish(actor=buyer_admin, competition=created)
+        return created
+
+    w.competition_draft = competition("Draft competition", publish=False)
+    w.competition_open = competition("Open competition", publish=True)
+    w.competition_closed = competition("Closed competition", publish=True)
+    w.comp_shortlist = w.competition_draft.shortlist
+    w.invitation = w.competition_open.invitations.get(supplier=w.supplier_a)
+    w.draft_invitation = w.competition_draft.invitations.get(supplier=w.supplier_a)
+    w.clarification = buying_services.clarification_ask(
+        actor=supplier_admin, invitation=w.invitation, question="Is training included?"
+    )
+    closed_invitation = w.competition_closed.invitations.get(supplier=w.supplier_a)
+    w.response = buying_services.response_submit(
+        actor=supplier_admin,
+        invitation=closed_invitation,
+        unit_price="9.50",
+        quality_response="We have done this for twenty councils.",
+        social_value_response="We employ apprentices in Leeds.",
+    )
+    FurtherCompetition.objects.filter(pk=w.competition_closed.pk).update(
+        deadline=now - timedelta(minutes=1)
+    )
+
+    # --- contracts and reviews ----------------------------------------------------------------
+    w.contract = ContractFactory(organisation=w.buyer_a, offer=w.offer)
+    w.review = published_review(
+        ContractFactory(organisation=w.buyer_a, offer=w.offer), author=buyer_member
+    )
+    w.held_review = published_review(
+        ContractFactory(organisation=w.buyer_a, offer=w.offer),
+        author=buyer_member,
+        status=Review.Status.HELD,
+        published_at=None,
+        held_for=["a link"],
+        refresh=False,
+    )
+    w.report = review_services.review_report(
+        actor=w.users["buyer_b_member"], review=w.review, reason="false", detail="Not true."
+    )
+    report_snapshots_refresh()
+
+    # --- accounts -------------------------------------------------------------------------------
+    w.invitation_pending = InvitationFactory(
+        organisation=w.buyer_a, invited_by=buyer_admin, email="new.person@buyera.example"
+    )
+    w.member_membership = Membership.objects.get(user=buyer_member)
+    w.domain = ApprovedDomainFactory()
+
+    # One signed-in session per role, made once: tests set the cookie instead of signing in.
+    w.sessions = {}
+    for role, user in [*w.users.items(), ("staff_without_mfa", w.staff_without_mfa)]:
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            w.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return w
+
+
+def sign_in(client, world, role: str):
+    """The test client, signed in as `role` (or anonymous)."""
+    if role != "anonymous":
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    return client
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    index = tmp_path_factory.mktemp("matching")
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    overrides = override_settings(
+        MEDIA_ROOT=str(media),
+        MATCHING_INDEX_DIR=index,
+        MATCHING_REFRESH_SECONDS=0,
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    with django_db_blocker.unblock(), overrides:
+        # Only ever the test database (it exists only when a collected test uses the db).
+        name = str(connection.settings_dict["NAME"])
+        assert "memorydb" in name or Path(name).name.startswith("test_"), name
+        runtime.reset()
+        try:
+            with transaction.atomic():
+                yield build_world()
+                transaction.set_rollback(True)
+        finally:
+            runtime.reset()
+            celery_app.conf.task_always_eager = eager
+
+
+# --- "nothing changed" -----------------------------------------------------------------------
+
+PROJECT_APPS = {"accounts", "audit", "catalogue", "suppliers", "buying", "reviews", "matching"}
+PROJECT_APPS |= {"reporting"}
+# Signing in updates User.last_login; that is not a change made by the request under test.
+NOT_FINGERPRINTED = {"accounts.user"}
+
+
+def _fingerprinted_tables() -> list[tuple[str, str, str]]:
+    tables = []
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if model._meta.app_label in PROJECT_APPS and label not in NOT_FINGERPRINTED:
+            tables.append((label, model._meta.db_table, model._meta.pk.column))
+    return tables
+
+
+def fingerprint() -> dict[str, list[tuple]]:
+    """Every row of every table of the project's apps (except users), to compare before and
+    after a request that must change nothing. Plain SQL: the world has a few hundred rows."""
+    rows = {}
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for label, table, pk_column in _fingerprinted_tables():
+            cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY {quote(pk_column)}")
+            rows[label] = cursor.fetchall()
+    return rows
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return sorted(label for label in before if before[label] != after[label])

@@ -1,0 +1,891 @@
+"""The permission matrix: for every URL, every role gets the expected status.
+
+Roles: anonymous; a member and an admin of buyer organisations A and B; a member and an admin
+of supplier organisations A and B; platform staff (with TOTP). Every parameterised URL points
+at an object owned by organisation A (see conftest.build_world), so organisation B must get
+404 there, the wrong kind of organisation or a non-admin 403, and anonymous visitors a redirect
+to sign in.
+
+`test_every_url_has_an_expectation` walks the URL resolver: a URL added without a row here (or
+an entry in the commented exclusion list) fails the suite. Rows are `Row(url name, kwargs
+builder, expectations)`; a URL may have several rows (variants) for objects in different
+states, e.g. a published and a draft offer.
+
+The POST tests send each state-changing endpoint's request as every wrong role and check the
+refusal (403/404, or sign-in for anonymous) and that no row in the database changed; the right
+role's request is sent too, as a control that the same request does change something, and once
+more without its CSRF token (refused, nothing changed).
+
+Also: every staff page sends staff without TOTP to set it up, and no GET changes the database.
+Mixed addresses (an item of another shortlist, a document of another offer, a lot of another
+framework...) are variants, since the object is found through its parent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from buying.services import REQUIREMENT_STEPS
+
+from .conftest import ROLES, changed_tables, fingerprint, sign_in
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "sign-in"  # a 302 to the sign-in page (anonymous visitors on private pages)
+
+GROUPS = {
+    "all": ROLES,
+    "anonymous": ["anonymous"],
+    "signed_in": ROLES[1:],
+    "buyers": ROLES[1:5],
+    "buyer_a": ["buyer_a_member", "buyer_a_admin"],
+    "buyer_b": ["buyer_b_member", "buyer_b_admin"],
+    "suppliers": ROLES[5:9],
+    "supplier_a": ["supplier_a_member", "supplier_a_admin"],
+    "supplier_b": ["supplier_b_member", "supplier_b_admin"],
+    "supplier_admins": ["supplier_a_admin", "supplier_b_admin"],
+    "admins": ["buyer_a_admin", "buyer_b_admin", "supplier_a_admin", "supplier_b_admin"],
+    "staff": ["staff"],
+}
+GROUPS.update({role: [role] for role in ROLES})
+
+
+def expect(**statuses) -> dict[str, int | str]:
+    """Statuses by role or group of roles, applied in order: expect(all=403, buyer_a=200)."""
+    result: dict[str, int | str] = {}
+    for group, status in statuses.items():
+        for role in GROUPS[group]:
+            result[role] = status
+    missing = set(ROLES) - set(result)
+    assert not missing, f"no expectation for {sorted(missing)}"
+    return result
+
+
+# The usual access rules. "A" pages show an object owned by organisation A.
+PUBLIC = expect(all=200)
+SIGNED_IN = expect(all=200, anonymous=LOGIN)
+STAFF = expect(all=403, anonymous=LOGIN, staff=200)
+BUYERS = expect(all=403, anonymous=LOGIN, buyers=200)
+BUYER_A = expect(all=403, anonymous=LOGIN, buyer_a=200, buyer_b=404)
+SUPPLIERS = expect(all=403, anonymous=LOGIN, suppliers=200)
+SUPPLIER_A = expect(all=403, anonymous=LOGIN, supplier_a=200, supplier_b=404)
+SUPPLIER_ADMINS = expect(all=403, anonymous=LOGIN, supplier_admins=200)
+# A GET to an endpoint that only takes POST (require_POST is the outermost decorator).
+POST_ONLY = expect(all=405)
+# Only organisation A's own supplier and staff see an offer that is not buyable.
+OWNER_OR_STAFF = expect(all=404, supplier_a=200, staff=200)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    kwargs: Callable = field(default=lambda w: {})
+    expected: dict = field(default_factory=dict)
+    variant: str = ""
+    query: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}[{self.variant}]" if self.variant else self.name
+
+    def url(self, world) -> str:
+        url = reverse(self.name, kwargs=self.kwargs(world))
+        return f"{url}?{self.query}" if self.query else url
+
+
+def row(name, expected, kwargs=lambda w: {}, variant="", query="") -> Row:
+    return Row(name=name, kwargs=kwargs, expected=expected, variant=variant, query=query)
+
+
+def pk(attribute: str, key: str = "pk") -> Callable:
+    """kwargs {key: world.<attribute>.pk}; attribute may be dotted (offers.a_draft)."""
+
+    def build(w):
+        obj = w
+        for part in attribute.split("."):
+            obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
+        return {key: obj.pk}
+
+    return build
+
+
+ROWS: list[Row] = [
+    # --- site pages ---------------------------------------------------------------------------
+    row("home", PUBLIC),
+    row("accessibility", PUBLIC),
+    row("cookies", PUBLIC),
+    row("privacy", PUBLIC),
+    row("healthz", PUBLIC),
+    # The admin sends everyone but staff to its own sign-in page (which needs allauth's).
+    row("admin:index", expect(all=302, staff=200)),
+    # --- accounts -----------------------------------------------------------------------------
+    row("accounts:dashboard", SIGNED_IN),
+    row("accounts:organisation", expect(all=200, anonymous=LOGIN, staff=403)),
+    row("accounts:invite", expect(all=403, anonymous=LOGIN, admins=200)),
+    row("accounts:invitation_revoke", POST_ONLY, pk("invitation_pending")),
+    row(
+        "accounts:role",
+        # Buyer A's member: only buyer A's admin may change it; other admins do not see it.
+        expect(all=403, anonymous=LOGIN, admins=404, buyer_a_admin=200),
+        pk("member_membership"),
+    ),
+    row("accounts:invitation", PUBLIC, lambda w: {"token": w.invitation_pending.token}),
+    row("accounts:staff_home", STAFF),
+    row("accounts:domains", STAFF),
+    row("accounts:domain_remove", POST_ONLY, pk("domain")),
+    # --- reports and open data ----------------------------------------------------------------
+    row("reporting:dashboard", PUBLIC),
+    row("reporting:sme_csv", PUBLIC),
+    row("reporting:savings_csv", PUBLIC),
+    row("reporting:staff_dashboard", STAFF),
+    row("reporting:staff_recalculate", POST_ONLY),
+    row("reporting:staff_sme_csv", STAFF),
+    row("reporting:staff_savings_csv", STAFF),
+    row("reporting:open_data", PUBLIC),
+    row("reporting:ocds_releases", PUBLIC),
+    row(
+        "reporting:ocds_record",
+        PUBLIC,
+        lambda w: {"ocid": f"ocds-ndx001-{w.contract.reference}"},
+    ),
+    # --- catalogue: staff framework pages -------------------------------------------------------
+    row("catalogue:staff_frameworks", STAFF),
+    row("catalogue:staff_framework_create", STAFF),
+    row("catalogue:staff_framework_detail", STAFF, pk("framework")),
+    row("catalogue:staff_framework_edit", STAFF, pk("draft_framework")),
+    row("catalogue:staff_framework_open", POST_ONLY, pk("draft_framework")),
+    row("catalogue:staff_framework_request_live", POST_ONLY, pk("draft_framework")),
+    row("catalogue:staff_framework_approve_live", POST_ONLY, pk("awaiting_framework")),
+    row("catalogue:staff_framework_close", POST_ONLY, pk("framework")),
+    row("catalogue:staff_lot_create", STAFF, pk("draft_framework")),
+    row(
+        "catalogue:staff_lot_edit",
+        STAFF,
+        lambda w: {"pk": w.draft_framework.pk, "lot_pk": w.draft_lot.pk},
+    ),
+    row(
+        # A lot asked for under another framework's address.
+        "catalogue:staff_lot_edit",
+        expect(all=403, anonymous=LOGIN, staff=404),
+        lambda w: {"pk": w.framework.pk, "lot_pk": w.draft_lot.pk},
+        variant="wrong-framework",
+    ),
+    row("catalogue:staff_questions", STAFF, pk("draft_framework")),
+    row(
+        "catalogue:staff_question_remove",
+        POST_ONLY,
+        lambda w: {"pk": w.draft_framework.pk, "q_pk": w.draft_question.pk},
+    ),
+    # --- catalogue: supplier offer pages --------------------------------------------------------
+    row("catalogue:supplier_offers", SUPPLIERS),
+    row("catalogue:supplier_offer_create", SUPPLIERS),
+    row("catalogue:supplier_offer", SUPPLIER_A, pk("offer")),
+    row("catalogue:supplier_offer", SUPPLIER_A, pk("draft_offer"), variant="draft"),
+    row("catalogue:supplier_offer_edit", SUPPLIER_A, pk("offer")),
+    row("catalogue:supplier_offer_edit", SUPPLIER_A, pk("draft_offer"), variant="draft"),
+    row("catalogue:supplier_offer_submit", POST_ONLY, pk("draft_offer")),
+    row("catalogue:supplier_offer_recall", POST_ONLY, pk("submitted_offer")),
+    row("catalogue:supplier_offer_withdraw", SUPPLIER_A, pk("offer")),
+    row("catalogue:supplier_offer_delete", SUPPLIER_A, pk("draft_offer")),
+    row("catalogue:supplier_offer_documents", SUPPLIER_A, pk("offer")),
+    row(
+        "catalogue:supplier_offer_document_remove",
+        POST_ONLY,
+        lambda w: {"pk": w.draft_offer.pk, "doc_pk": w.draft_document.pk},
+    ),
+    # --- catalogue: staff offer pages -----------------------------------------------------------
+    row("catalogue:staff_offer_queue", STAFF),
+    row(
+        "catalogue:staff_offer_review",
+        STAFF,
+        lambda w: {"revision_pk": w.submitted_offer.working_revision_id},
+    ),
+    row("catalogue:staff_offer", STAFF, pk("draft_offer")),
+    row("catalogue:staff_offer_suspend", POST_ONLY, pk("offer")),
+    row("catalogue:staff_offer_reinstate", POST_ONLY, pk("offer")),
+    # --- catalogue: public offer pages, search, compare -----------------------------------------
+    row("catalogue:offer_detail", PUBLIC, pk("offer")),
+    row("catalogue:offer_detail", OWNER_OR_STAFF, pk("draft_offer"), variant="draft"),
+    row("catalogue:offer_detail", OWNER_OR_STAFF, pk("submitted_offer"), variant="submitted"),
+    row(
+        "catalogue:offer_document",
+        PUBLIC,
+        lambda w: {"pk": w.offer.pk, "doc_pk": w.document.pk},
+    ),
+    row(
+        "catalogue:offer_document",
+        OWNER_OR_STAFF,
+        lambda w: {"pk": w.draft_offer.pk, "doc_pk": w.draft_document.pk},
+        variant="draft",
+    ),
+    row(
+        # A draft document asked for under a published offer's address: never found.
+        "catalogue:offer_document",
+        expect(all=404),
+        lambda w: {"pk": w.offer.pk, "doc_pk": w.draft_document.pk},
+        variant="wrong-offer",
+    ),
+    row("catalogue:staff_imports", STAFF),
+    row("catalogue:staff_import_create", STAFF),
+    row("catalogue:staff_import", STAFF, pk("catalogue_import")),
+    row("catalogue:search", PUBLIC),
+    row("catalogue:search", PUBLIC, query="q=case&sort=price", variant="query"),
+    row("catalogue:compare", PUBLIC),
+    row("catalogue:compare_add", POST_ONLY),
+    row("catalogue:compare_remove", POST_ONLY),
+    # --- matching ---------------------------------------------------------------------------------
+    row("matching:results", BUYER_A, pk("requirement")),
+    row("matching:results", BUYER_A, pk("requirement_draft"), variant="draft"),
+    row("matching:rerun", POST_ONLY, pk("requirement")),
+    row("matching:shortlist_add", POST_ONLY, pk("requirement")),
+    row("matching:index_status", STAFF),
+    row("matching:index_rebuild", POST_ONLY),
+    # --- buying: saved searches and shortlists ----------------------------------------------------
+    row("buying:saved_searches", BUYERS),
+    row("buying:saved_search_create", BUYERS),
+    row("buying:saved_search", BUYER_A, pk("saved_search")),
+    row("buying:saved_search_freeze", POST_ONLY, pk("saved_search")),
+    row("buying:saved_search_delete", POST_ONLY, pk("saved_search")),
+    row("buying:shortlist_create", POST_ONLY),
+    row("buying:shortlist", BUYER_A, pk("shortlist")),
+    row("buying:shortlist", BUYER_A, pk("frozen"), variant="frozen"),
+    row("buying:shortlist_add", POST_ONLY, pk("shortlist")),
+    row(
+        "buying:shortlist_remove",
+        POST_ONLY,
+        lambda w: {"pk": w.shortlist.pk, "item_pk": w.shortlist_item.pk},
+    ),
+    row("buying:shortlist_freeze", POST_ONLY, pk("shortlist")),
+    row("buying:shortlist_outcome", BUYER_A, pk("frozen")),
+    row("buying:shortlist_export", BUYER_A, lambda w: {"pk": w.frozen.pk, "fmt": "csv"}),
+    row(
+        "buying:shortlist_export",
+        BUYER_A,
+        lambda w: {"pk": w.frozen.pk, "fmt": "ods"},
+        variant="ods",
+    ),
+    # --- buying: requirements -------------------------------------------------------------------
+    row("buying:requirements", BUYERS),
+    row("buying:requirement_start", BUYERS),
+    row("buying:requirement_detail", BUYER_A, pk("requirement")),
+    row("buying:requirement_detail", BUYER_A, pk("requirement_draft"), variant="draft"),
+    row("buying:requirement_check", BUYER_A, pk("requirement_draft")),
+    row("buying:requirement_delete", BUYER_A, pk("requirement_draft")),
+    row("buying:requirement_copy", POST_ONLY, pk("requirement")),
+    *[
+        row(
+            "buying:requirement_step",
+            BUYER_A,
+            lambda w, step=step: {"pk": w.requirement_draft.pk, "step": step},
+            variant=step,
+        )
+        for step in REQUIREMENT_STEPS
+    ],
+    # --- buying: awards, contracts, further competitions ------------------------------------------
+    row(
+        "buying:direct_award_item",
+        BUYER_A,
+        lambda w: {"pk": w.frozen.pk, "item_pk": w.frozen_item.pk},
+    ),
+    row(
+        # An item of another shortlist asked for under this shortlist's address.
+        "buying:direct_award_item",
+        expect(all=403, anonymous=LOGIN, buyers=404),
+        lambda w: {"pk": w.shortlist.pk, "item_pk": w.frozen_item.pk},
+        variant="wrong-shortlist",
+    ),
+    # Any buyer may award a buyable offer directly; suppliers and staff may not.
+    row("buying:direct_award_offer", BUYERS, pk("offer", "offer_pk")),
+    row(
+        # An offer that is not buyable cannot be awarded (nor seen by buyers).
+        "buying:direct_award_offer",
+        expect(all=403, anonymous=LOGIN, buyers=404),
+        pk("draft_offer", "offer_pk"),
+        variant="draft",
+    ),
+    row("buying:contracts", BUYERS),
+    row("buying:contract", BUYER_A, pk("contract")),
+    row("buying:competition_create", BUYER_A, pk("comp_shortlist")),
+    row("buying:competitions", BUYERS),
+    row("buying:competition", BUYER_A, pk("competition_open")),
+    row("buying:competition", BUYER_A, pk("competition_draft"), variant="draft"),
+    row("buying:competition", BUYER_A, pk("competition_closed"), variant="closed"),
+    row("buying:competition_edit", BUYER_A, pk("competition_draft")),
+    row("buying:competition_publish", POST_ONLY, pk("competition_draft")),
+    row("buying:competition_cancel", BUYER_A, pk("competition_open")),
+    row(
+        "buying:clarification_answer",
+        BUYER_A,
+        lambda w: {"pk": w.competition_open.pk, "question_pk": w.clarification.pk},
+    ),
+    row(
+        "buying:response_score",
+        BUYER_A,
+        lambda w: {"pk": w.competition_closed.pk, "response_pk": w.response.pk},
+    ),
+    row(
+        # A question and a response asked for under another competition's address.
+        "buying:clarification_answer",
+        expect(all=403, anonymous=LOGIN, buyers=404),
+        lambda w: {"pk": w.competition_closed.pk, "question_pk": w.clarification.pk},
+        variant="wrong-competition",
+    ),
+    row(
+        "buying:response_score",
+        expect(all=403, anonymous=LOGIN, buyers=404),
+        lambda w: {"pk": w.competition_open.pk, "response_pk": w.response.pk},
+        variant="wrong-competition",
+    ),
+    row("buying:competition_award", BUYER_A, pk("competition_closed")),
+    row("buying:supplier_competitions", SUPPLIERS),
+    row("buying:supplier_competition", SUPPLIER_A, pk("invitation")),
+    row(
+        # Invitations of a competition that has not been sent are invisible to suppliers.
+        "buying:supplier_competition",
+        expect(all=403, anonymous=LOGIN, suppliers=404),
+        pk("draft_invitation"),
+        variant="draft-competition",
+    ),
+    row("buying:supplier_question", POST_ONLY, pk("invitation")),
+    row("buying:supplier_response", SUPPLIER_A, pk("invitation")),
+    row("buying:supplier_contracts", SUPPLIERS),
+    row("buying:supplier_contract", SUPPLIER_A, pk("contract")),
+    # --- reviews ------------------------------------------------------------------------------------
+    row("reviews:mine", BUYERS),
+    row("reviews:write", BUYER_A, pk("contract", "contract_pk")),
+    row("reviews:supplier_reviews", SUPPLIERS),
+    row("reviews:offer_reviews", PUBLIC, pk("offer", "offer_pk")),
+    row("reviews:offer_reviews", OWNER_OR_STAFF, pk("draft_offer", "offer_pk"), "draft"),
+    row("reviews:detail", PUBLIC, pk("review")),
+    # A review held for moderation: only the buyer organisation that wrote it, and staff.
+    row("reviews:detail", expect(all=404, buyer_a=200, staff=200), pk("held_review"), "held"),
+    row("reviews:helpful", POST_ONLY, pk("review")),
+    row("reviews:report", SIGNED_IN, pk("review")),
+    row(
+        "reviews:report",
+        # Only a published review can be reported; the others do not see a held one at all.
+        expect(all=404, anonymous=LOGIN, buyer_a=403, staff=403),
+        pk("held_review"),
+        variant="held",
+    ),
+    row("reviews:respond", SUPPLIER_A, pk("review")),
+    row("reviews:staff_queue", STAFF),
+    row("reviews:staff_review", STAFF, pk("held_review")),
+    row("reviews:staff_publish", POST_ONLY, pk("held_review")),
+    row("reviews:staff_reject", POST_ONLY, pk("held_review")),
+    row("reviews:staff_dismiss_reports", POST_ONLY, pk("review")),
+    # --- suppliers ------------------------------------------------------------------------------------
+    row("suppliers:dashboard", SUPPLIERS),
+    row("suppliers:profile_edit", SUPPLIERS),
+    row("suppliers:frameworks", SUPPLIERS),
+    row("suppliers:apply", SUPPLIER_ADMINS, pk("open_lot", "lot_pk")),
+    row("suppliers:apply", SUPPLIER_ADMINS, pk("market_lot", "lot_pk"), variant="market"),
+    # A lot of a framework that is not taking applications does not exist for applying.
+    row(
+        "suppliers:apply",
+        expect(all=403, anonymous=LOGIN, supplier_admins=404),
+        pk("draft_lot", "lot_pk"),
+        variant="draft",
+    ),
+    row("suppliers:application_withdraw", POST_ONLY, pk("application")),
+    row("suppliers:public_profile", PUBLIC, pk("supplier_a")),
+    row("suppliers:public_profile", expect(all=404), pk("buyer_a"), variant="buyer-org"),
+    row("suppliers:staff_applications", STAFF),
+    row("suppliers:staff_application", STAFF, pk("application")),
+    row("suppliers:staff_supplier_frameworks", STAFF),
+    row("suppliers:staff_framework_suppliers", STAFF, pk("framework", "framework_pk")),
+    row("suppliers:staff_membership", STAFF, pk("membership")),
+]
+
+# URLs that are deliberately not in the matrix, and why. Matched on the view's module or on
+# the URL namespace. Everything else with a route must have a row above.
+EXCLUDED_VIEW_MODULES = {
+    # django-allauth's own sign-in, sign-up, password, e-mail and MFA pages: third-party views
+    # whose access rules are allauth's; our use of them is tested in tests/accounts.
+    "allauth.",
+}
+EXCLUDED_NAMESPACES = {
+    # Django's admin: is_staff is checked by Django itself; admin:index is in the matrix above
+    # as a representative, the model pages all share that check.
+    "admin",
+}
+
+
+def _patterns(resolvers=None, prefix="", namespace=None):
+    """(qualified name or None, route, view module path) for every URL pattern."""
+    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _patterns(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+            yield name, prefix + str(entry.pattern), entry.lookup_str, namespace
+
+
+def _excluded(lookup: str, namespace: str | None) -> bool:
+    root = (namespace or "").split(":")[0]
+    return root in EXCLUDED_NAMESPACES or lookup.startswith(tuple(EXCLUDED_VIEW_MODULES))
+
+
+def test_every_url_has_an_expectation():
+    covered = {r.name for r in ROWS}
+    missing, unnamed, seen = [], [], set()
+    for name, route, lookup, namespace in _patterns():
+        if _excluded(lookup, namespace):
+            continue
+        if name is None:
+            unnamed.append(f"{route} ({lookup})")
+            continue
+        seen.add(name)
+        if name not in covered:
+            missing.append(f"{name}: /{route} ({lookup})")
+    assert not missing, "URLs with no row in the permission matrix:\n" + "\n".join(missing)
+    assert not unnamed, "URL patterns with no name (cannot be in the matrix):\n" + "\n".join(
+        unnamed
+    )
+    stale = sorted(covered - seen - {"admin:index"})
+    assert not stale, f"matrix rows for URLs that no longer exist: {stale}"
+
+
+def _check(response, expected, role: str, request: str) -> None:
+    got = response.status_code
+    status = 302 if expected == LOGIN else expected
+    assert got == status, f"{request} as {role}: got {got}, expected {expected}"
+    if expected == LOGIN:
+        location = response["Location"]
+        assert location.startswith(reverse("account_login")), (
+            f"{request} as {role}: redirected to {location}, not to sign in"
+        )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("entry", ROWS, ids=lambda r: r.id)
+def test_get(client, world, entry: Row, role: str):
+    url = entry.url(world)
+    response = sign_in(client, world, role).get(url)
+    if response.streaming:
+        # Read it to the end: the client's wrapper then closes it without closing the
+        # database connection (calling close() directly would, ending the world's transaction).
+        b"".join(response.streaming_content)
+    _check(response, entry.expected[role], role, f"GET {url}")
+
+
+# --- POST as the wrong roles ---------------------------------------------------------------------
+
+
+def _date_fields(name: str, day) -> dict:
+    return {f"{name}-day": day.day, f"{name}-month": day.month, f"{name}-year": day.year}
+
+
+def _award_data(w) -> dict:
+    start = timezone.localdate() + timedelta(days=7)
+    return {
+        "quantity": "450",
+        "unit_price": "12.00",
+        **_date_fields("start_date", start),
+        **_date_fields("end_date", start + timedelta(days=365)),
+        "kpis": "99.9% availability",
+        "justification": "The best fit at the lowest price.",
+    }
+
+
+@dataclass(frozen=True)
+class Post:
+    name: str
+    kwargs: Callable
+    expected: dict  # status for each wrong role; roles left out are the right ones
+    data: Callable = field(default=lambda w: {})
+    control: str | None = None  # a right role whose identical POST changes something
+    variant: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}[{self.variant}]" if self.variant else self.name
+
+
+def post(name, kwargs, expected, data=lambda w: {}, control=None, variant="") -> Post:
+    wrong = {role: status for role, status in expected.items() if status is not None}
+    return Post(name, kwargs, wrong, data=data, control=control, variant=variant)
+
+
+def refused(**statuses) -> dict:
+    """Like expect(), with None for the roles allowed to do it (not tested as wrong)."""
+    return expect(**statuses)
+
+
+STAFF_ACTION = refused(all=403, anonymous=LOGIN, staff=None)
+BUYER_A_ACTION = refused(all=403, anonymous=LOGIN, buyer_a=None, buyer_b=404)
+SUPPLIER_A_ACTION = refused(all=403, anonymous=LOGIN, supplier_a=None, supplier_b=404)
+
+POSTS: list[Post] = [
+    # Staff decisions.
+    post(
+        "suppliers:staff_application",
+        pk("application"),
+        STAFF_ACTION,
+        lambda w: {"decision": "approve"},
+        control="staff",
+    ),
+    post(
+        "suppliers:staff_membership",
+        pk("membership"),
+        STAFF_ACTION,
+        lambda w: {"status": "suspended", "reason": "Missed a deadline."},
+        control="staff",
+    ),
+    post(
+        "catalogue:staff_offer_review",
+        lambda w: {"revision_pk": w.submitted_offer.working_revision_id},
+        STAFF_ACTION,
+        lambda w: {"action": "approve"},
+        control="staff",
+    ),
+    post(
+        "catalogue:staff_framework_approve_live",
+        pk("awaiting_framework"),
+        STAFF_ACTION,
+        control="staff",
+    ),
+    post("catalogue:staff_framework_open", pk("draft_framework"), STAFF_ACTION, control="staff"),
+    post("catalogue:staff_framework_close", pk("framework"), STAFF_ACTION, control="staff"),
+    post(
+        "catalogue:staff_framework_create",
+        lambda w: {},
+        STAFF_ACTION,
+        lambda w: {
+            "name": "New framework",
+            "reference": "RM9999",
+            "kind": "framework",
+            "description": "Something new.",
+        },
+        control="staff",
+    ),
+    post(
+        "catalogue:staff_offer_suspend",
+        pk("offer"),
+        STAFF_ACTION,
+        lambda w: {"reason": "Misleading prices."},
+        control="staff",
+    ),
+    post(
+        "catalogue:staff_framework_request_live",
+        pk("draft_framework"),
+        STAFF_ACTION,
+        control="staff",
+    ),
+    post(
+        "catalogue:staff_question_remove",
+        lambda w: {"pk": w.draft_framework.pk, "q_pk": w.draft_question.pk},
+        STAFF_ACTION,
+        control="staff",
+    ),
+    # The offer is published, so reinstating it is refused even for staff: wrong roles only.
+    post("catalogue:staff_offer_reinstate", pk("offer"), STAFF_ACTION),
+    post("reviews:staff_publish", pk("held_review"), STAFF_ACTION, control="staff"),
+    post(
+        "reviews:staff_reject",
+        pk("held_review"),
+        STAFF_ACTION,
+        lambda w: {"reason": "Contains a link."},
+        control="staff",
+    ),
+    post("reviews:staff_dismiss_reports", pk("review"), STAFF_ACTION, control="staff"),
+    post("accounts:domain_remove", pk("domain"), STAFF_ACTION, control="staff"),
+    post("reporting:staff_recalculate", lambda w: {}, STAFF_ACTION, control="staff"),
+    post("matching:index_rebuild", lambda w: {}, STAFF_ACTION, control="staff"),
+    # Supplier A's own things.
+    post(
+        "suppliers:application_withdraw",
+        pk("application"),
+        refused(all=403, anonymous=LOGIN, supplier_a_admin=None, supplier_b_admin=404),
+        control="supplier_a_admin",
+    ),
+    post(
+        "suppliers:profile_edit",
+        lambda w: {},
+        # A supplier member's POST shows the read-only profile (200) and saves nothing; each
+        # admin edits only its own organisation's profile (there is no id in the address).
+        refused(
+            all=403,
+            anonymous=LOGIN,
+            supplier_admins=None,
+            supplier_a_member=200,
+            supplier_b_member=200,
+        ),
+        lambda w: {"legal_name": "Hijacked Ltd", "contact_email": "x@example.com"},
+    ),
+    post(
+        "catalogue:supplier_offer_submit",
+        pk("draft_offer"),
+        SUPPLIER_A_ACTION,
+        control="supplier_a_member",
+    ),
+    post(
+        "catalogue:supplier_offer_recall",
+        pk("submitted_offer"),
+        SUPPLIER_A_ACTION,
+        control="supplier_a_member",
+    ),
+    post(
+        "catalogue:supplier_offer_withdraw",
+        pk("offer"),
+        SUPPLIER_A_ACTION,
+        lambda w: {"reason": "No longer sold."},
+        control="supplier_a_admin",
+    ),
+    post(
+        "catalogue:supplier_offer_delete",
+        pk("draft_offer"),
+        SUPPLIER_A_ACTION,
+        control="supplier_a_admin",
+    ),
+    post(
+        "catalogue:supplier_offer_edit",
+        pk("draft_offer"),
+        SUPPLIER_A_ACTION,
+        lambda w: {"title": "Renamed by someone else"},
+    ),
+    post(
+        "catalogue:supplier_offer_document_remove",
+        lambda w: {"pk": w.draft_offer.pk, "doc_pk": w.draft_document.pk},
+        SUPPLIER_A_ACTION,
+        control="supplier_a_admin",
+    ),
+    post(
+        "reviews:helpful",
+        pk("review"),
+        # Only buyers, and not about their own organisation's review (buyer A: a message and
+        # a redirect, nothing saved).
+        refused(all=403, anonymous=LOGIN, buyer_a=302, buyer_b=None),
+        control="buyer_b_member",
+    ),
+    post(
+        # A document of A's draft offer under A's published offer's address.
+        "catalogue:supplier_offer_document_remove",
+        lambda w: {"pk": w.offer.pk, "doc_pk": w.draft_document.pk},
+        refused(all=403, anonymous=LOGIN, suppliers=404),
+        variant="wrong-offer",
+    ),
+    post(
+        "reviews:respond",
+        pk("review"),
+        SUPPLIER_A_ACTION,
+        lambda w: {"text": "Thank you for the review."},
+        control="supplier_a_member",
+    ),
+    post(
+        "buying:supplier_question",
+        pk("invitation"),
+        SUPPLIER_A_ACTION,
+        lambda w: {"question": "Can we bid twice?"},
+        control="supplier_a_admin",
+    ),
+    # Buyer A's own things.
+    post("buying:shortlist_freeze", pk("shortlist"), BUYER_A_ACTION, control="buyer_a_member"),
+    post(
+        "buying:shortlist_add",
+        pk("shortlist"),
+        BUYER_A_ACTION,
+        lambda w: {"offer": w.offers["b_published"].pk},
+        control="buyer_a_member",
+    ),
+    post(
+        "buying:shortlist_remove",
+        lambda w: {"pk": w.shortlist.pk, "item_pk": w.shortlist_item.pk},
+        BUYER_A_ACTION,
+        control="buyer_a_member",
+    ),
+    post(
+        # Organisation A's own admin, but an item of another shortlist under this address.
+        "buying:shortlist_remove",
+        lambda w: {"pk": w.shortlist.pk, "item_pk": w.frozen_item.pk},
+        refused(all=403, anonymous=LOGIN, buyers=404),
+        variant="wrong-shortlist",
+    ),
+    post(
+        "buying:shortlist_outcome",
+        pk("frozen"),
+        BUYER_A_ACTION,
+        lambda w: {"outcome": "none_suitable", "note": "Nothing fitted."},
+        control="buyer_a_member",
+    ),
+    post("buying:saved_search_delete", pk("saved_search"), BUYER_A_ACTION, control="buyer_a_admin"),
+    post("buying:saved_search_freeze", pk("saved_search"), BUYER_A_ACTION, control="buyer_a_admin"),
+    post("buying:requirement_copy", pk("requirement"), BUYER_A_ACTION, control="buyer_a_member"),
+    post(
+        "buying:requirement_delete",
+        pk("requirement_draft"),
+        BUYER_A_ACTION,
+        control="buyer_a_member",
+    ),
+    post(
+        "buying:requirement_step",
+        lambda w: {"pk": w.requirement_draft.pk, "step": "problem"},
+        BUYER_A_ACTION,
+        lambda w: {"problem": "Rewritten by another organisation."},
+        control="buyer_a_member",
+    ),
+    post(
+        "matching:shortlist_add",
+        pk("requirement"),
+        BUYER_A_ACTION,
+        lambda w: {"offer": w.offer.pk},
+        control="buyer_a_member",
+    ),
+    post("matching:rerun", pk("requirement"), BUYER_A_ACTION, control="buyer_a_member"),
+    post(
+        "buying:direct_award_item",
+        lambda w: {"pk": w.frozen.pk, "item_pk": w.frozen_item.pk},
+        BUYER_A_ACTION,
+        _award_data,
+        control="buyer_a_admin",
+    ),
+    post(
+        "buying:competition_publish",
+        pk("competition_draft"),
+        BUYER_A_ACTION,
+        control="buyer_a_admin",
+    ),
+    post(
+        "buying:competition_cancel",
+        pk("competition_open"),
+        BUYER_A_ACTION,
+        lambda w: {"reason": "Budget withdrawn."},
+        control="buyer_a_admin",
+    ),
+    post(
+        "buying:competition_award",
+        pk("competition_closed"),
+        BUYER_A_ACTION,
+        lambda w: {"response": str(w.response.pk), "rationale": "Best value.", "kpis": "Uptime"},
+    ),
+    post(
+        "buying:clarification_answer",
+        lambda w: {"pk": w.competition_open.pk, "question_pk": w.clarification.pk},
+        BUYER_A_ACTION,
+        lambda w: {"answer": "Yes.", "shared_question": "Is training included?"},
+        control="buyer_a_admin",
+    ),
+    # Organisation admins.
+    post(
+        "accounts:invitation_revoke",
+        pk("invitation_pending"),
+        refused(all=403, anonymous=LOGIN, admins=404, buyer_a_admin=None),
+        control="buyer_a_admin",
+    ),
+    post(
+        "accounts:role",
+        pk("member_membership"),
+        refused(all=403, anonymous=LOGIN, admins=404, buyer_a_admin=None),
+        lambda w: {"role": "admin"},
+        control="buyer_a_admin",
+    ),
+]
+
+
+def _post_cases():
+    for entry in POSTS:
+        for role, status in entry.expected.items():
+            yield pytest.param(entry, role, status, id=f"{entry.id}-{role}")
+
+
+@pytest.mark.parametrize(("entry", "role", "status"), list(_post_cases()))
+def test_post_as_a_wrong_role_is_refused_and_changes_nothing(client, world, entry, role, status):
+    url = reverse(entry.name, kwargs=entry.kwargs(world))
+    client = sign_in(client, world, role)
+    before = fingerprint()
+    response = client.post(url, entry.data(world))
+    _check(response, status, role, f"POST {url}")
+    changed = changed_tables(before, fingerprint())
+    assert not changed, f"POST {url} as {role} was refused but changed {changed}"
+
+
+@pytest.mark.parametrize("entry", [e for e in POSTS if e.control], ids=lambda e: e.id)
+def test_post_as_the_right_role_does_change_something(client, world, entry):
+    """The control for the test above: the same request from the right role is accepted."""
+    url = reverse(entry.name, kwargs=entry.kwargs(world))
+    client = sign_in(client, world, entry.control)
+    before = fingerprint()
+    response = client.post(url, entry.data(world))
+    assert response.status_code in (200, 302), f"POST {url} as {entry.control}"
+    assert changed_tables(before, fingerprint()), (
+        f"POST {url} as {entry.control} changed nothing: the request itself is not valid, so "
+        "the wrong-role test proves little"
+    )
+
+
+def test_every_post_only_endpoint_is_tested_with_wrong_roles():
+    """Every URL that only takes POST has a wrong-role POST case above, or a reason here."""
+    not_state_changing = {
+        # The comparison lives in the visitor's session: nobody else's data to protect.
+        "catalogue:compare_add",
+        "catalogue:compare_remove",
+        # Creates a new shortlist in the buyer's own organisation only (no object to attack).
+        "buying:shortlist_create",
+    }
+    tested = {e.name for e in POSTS}
+    post_only = {r.name for r in ROWS if r.expected == POST_ONLY}
+    untested = sorted(post_only - tested - not_state_changing)
+    assert not untested, f"POST-only endpoints with no wrong-role POST test: {untested}"
+
+
+# --- other rules every URL follows ---------------------------------------------------------------
+
+
+ROUTES = {name: route for name, route, _, _ in _patterns() if name}
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [r for r in ROWS if ROUTES.get(r.name, "").startswith(("staff/", "admin/"))],
+    ids=lambda r: r.id,
+)
+def test_staff_pages_need_an_authenticator_app(client, world, entry):
+    """Staff who have not set up TOTP are sent to set it up from every staff page."""
+    url = entry.url(world)
+    response = sign_in(client, world, "staff_without_mfa").get(url)
+    assert response.status_code == 302, f"GET {url}: got {response.status_code}"
+    assert response["Location"] == reverse("mfa_activate_totp"), f"GET {url}"
+
+
+def _first_allowed(entry: Row) -> str | None:
+    allowed = [role for role in ROLES if entry.expected[role] == 200]
+    signed_in = [role for role in allowed if role != "anonymous"]
+    return (signed_in or allowed or [None])[0]
+
+
+@pytest.mark.parametrize("entry", [r for r in ROWS if _first_allowed(r)], ids=lambda r: r.id)
+def test_get_changes_nothing(client, world, entry):
+    """GET is safe: showing a page (even a form) never writes to the database."""
+    role = _first_allowed(entry)
+    url = entry.url(world)
+    client = sign_in(client, world, role)
+    before = fingerprint()
+    response = client.get(url)
+    if response.streaming:
+        # Read it to the end: the client's wrapper then closes it without closing the
+        # database connection (calling close() directly would, ending the world's transaction).
+        b"".join(response.streaming_content)
+    assert response.status_code == 200
+    changed = changed_tables(before, fingerprint())
+    assert not changed, f"GET {url} as {role} changed {changed}"
+
+
+@pytest.mark.parametrize("entry", [e for e in POSTS if e.control], ids=lambda e: e.id)
+def test_post_without_a_csrf_token_is_refused(world, entry):
+    """The right role's valid request, without the CSRF token, is refused and changes nothing."""
+    client = sign_in(Client(enforce_csrf_checks=True), world, entry.control)
+    url = reverse(entry.name, kwargs=entry.kwargs(world))
+    before = fingerprint()
+    response = client.post(url, entry.data(world))
+    assert response.status_code == 403, f"POST {url} as {entry.control} without a CSRF token"
+    assert not changed_tables(before, fingerprint())
