@@ -66,7 +66,11 @@ def clean_query_string(query_string: str) -> str:
     query_string = (query_string or "").lstrip("?")
     if len(query_string) > MAX_QUERY_STRING:
         raise ValidationError({"query_string": "This search is too long to save"})
-    pairs = [(k, v) for k, v in parse_qsl(query_string, keep_blank_values=False) if k != "page"]
+    pairs = [
+        (k.replace("\x00", ""), v.replace("\x00", ""))
+        for k, v in parse_qsl(query_string, keep_blank_values=False)
+        if k != "page"
+    ]
     return urlencode(pairs)
 
 

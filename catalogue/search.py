@@ -95,7 +95,9 @@ class ParsedQuery:
 
 
 def parse_query(raw: str) -> ParsedQuery:
-    text = " ".join((raw or "").split())
+    # Control characters (a NUL in particular, which PostgreSQL text cannot hold) become spaces.
+    raw = "".join(" " if ord(c) < 32 or c == "\x7f" else c for c in (raw or ""))
+    text = " ".join(raw.split())
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS]
     words = [w.lower() for w in WORD_RE.findall(text)]
