@@ -7,10 +7,18 @@ from buying import demo as buying_demo
 from catalogue import demo as catalogue_demo
 from matching import demo as matching_demo
 from ndx.accounts import demo as accounts_demo
+from ndx.reporting import demo as reporting_demo
 from reviews import demo as reviews_demo
 
 # reviews_demo reviews the buying demo's contracts, so it must come after buying's section.
-SECTIONS = [accounts_demo, catalogue_demo, buying_demo, matching_demo, reviews_demo]
+SECTIONS = [
+    accounts_demo,
+    catalogue_demo,
+    buying_demo,
+    matching_demo,
+    reviews_demo,
+    reporting_demo,
+]
 
 
 class Command(BaseCommand):
