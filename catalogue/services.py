@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import capfirst, slugify
 
 from ndx.accounts.models import Organisation, User
+from ndx.accounts.services import require_staff
 from ndx.audit.services import audit_record
 
 from .models import (
@@ -31,12 +32,6 @@ from .models import (
     VatTreatment,
 )
 from .search_index import offers_changed, revision_search_index
-
-
-def _require_staff(actor: User, what: str) -> None:
-    if not (actor and actor.is_authenticated and actor.is_staff):
-        raise PermissionDenied(f"Only platform staff can {what}.")
-
 
 # --- frameworks ------------------------------------------------------------------------------
 
@@ -90,7 +85,7 @@ def _clean_framework(data: dict[str, Any], instance: Framework | None = None) ->
 
 @transaction.atomic
 def framework_create(*, actor: User, **data: Any) -> Framework:
-    _require_staff(actor, "create frameworks")
+    require_staff(actor, "create frameworks")
     cleaned = _clean_framework(data)
     framework = Framework.objects.create(created_by=actor, **cleaned)
     audit_record(
@@ -104,7 +99,7 @@ def framework_create(*, actor: User, **data: Any) -> Framework:
 
 @transaction.atomic
 def framework_update(*, actor: User, framework: Framework, **data: Any) -> Framework:
-    _require_staff(actor, "edit frameworks")
+    require_staff(actor, "edit frameworks")
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     if framework.status in (Framework.Status.CLOSED, Framework.Status.EXPIRED):
         raise ValidationError("A closed or expired framework cannot be edited.")
@@ -121,7 +116,7 @@ def framework_update(*, actor: User, framework: Framework, **data: Any) -> Frame
 
 @transaction.atomic
 def framework_open_applications(*, actor: User, framework: Framework) -> Framework:
-    _require_staff(actor, "open frameworks")
+    require_staff(actor, "open frameworks")
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     if framework.status != Framework.Status.DRAFT:
         raise ValidationError("Only a draft framework can be opened for applications.")
@@ -136,7 +131,7 @@ def framework_open_applications(*, actor: User, framework: Framework) -> Framewo
 @transaction.atomic
 def framework_request_live(*, actor: User, framework: Framework) -> Framework:
     """Ask a second member of staff to approve the framework going live."""
-    _require_staff(actor, "ask for frameworks to go live")
+    require_staff(actor, "ask for frameworks to go live")
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     if framework.status not in (Framework.Status.DRAFT, Framework.Status.OPEN):
         raise ValidationError("Only a draft or open framework can be put forward to go live.")
@@ -152,7 +147,7 @@ def framework_request_live(*, actor: User, framework: Framework) -> Framework:
 @transaction.atomic
 def framework_approve_live(*, actor: User, framework: Framework) -> Framework:
     """The second person: staff other than the creator and the requester approve it going live."""
-    _require_staff(actor, "approve frameworks")
+    require_staff(actor, "approve frameworks")
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     if framework.live_requested_at is None:
         raise ValidationError("Nobody has asked for this framework to go live yet.")
@@ -184,7 +179,7 @@ def framework_approve_live(*, actor: User, framework: Framework) -> Framework:
 
 @transaction.atomic
 def framework_close(*, actor: User, framework: Framework) -> Framework:
-    _require_staff(actor, "close frameworks")
+    require_staff(actor, "close frameworks")
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     if framework.status in (Framework.Status.CLOSED, Framework.Status.EXPIRED):
         raise ValidationError("This framework is already closed.")
@@ -247,7 +242,7 @@ def _clean_lot(framework: Framework, data: dict[str, Any], instance: Lot | None 
 
 @transaction.atomic
 def lot_create(*, actor: User, framework: Framework, **data: Any) -> Lot:
-    _require_staff(actor, "add lots")
+    require_staff(actor, "add lots")
     if framework.status in (Framework.Status.CLOSED, Framework.Status.EXPIRED):
         raise ValidationError("Lots cannot be added to a closed or expired framework.")
     lot = Lot.objects.create(framework=framework, **_clean_lot(framework, data))
@@ -259,7 +254,7 @@ def lot_create(*, actor: User, framework: Framework, **data: Any) -> Lot:
 
 @transaction.atomic
 def lot_update(*, actor: User, lot: Lot, **data: Any) -> Lot:
-    _require_staff(actor, "edit lots")
+    require_staff(actor, "edit lots")
     if lot.framework.status in (Framework.Status.CLOSED, Framework.Status.EXPIRED):
         raise ValidationError("Lots of a closed or expired framework cannot be changed.")
     cleaned = _clean_lot(lot.framework, data, lot)
@@ -280,7 +275,7 @@ def question_add(
     hint: str = "",
     required_answer: str = "",
 ) -> DeclarationQuestion:
-    _require_staff(actor, "set declaration questions")
+    require_staff(actor, "set declaration questions")
     text = " ".join((text or "").split())
     errors = {}
     if not text:
@@ -308,7 +303,7 @@ def question_add(
 
 @transaction.atomic
 def question_remove(*, actor: User, question: DeclarationQuestion) -> None:
-    _require_staff(actor, "set declaration questions")
+    require_staff(actor, "set declaration questions")
     audit_record(
         actor=actor,
         action="framework.question_removed",
@@ -646,7 +641,7 @@ def _publish(offer: Offer, revision: OfferRevision, actor: User | None) -> None:
 
 @transaction.atomic
 def offer_approve(*, actor: User, revision: OfferRevision) -> Offer:
-    _require_staff(actor, "approve offers")
+    require_staff(actor, "approve offers")
     offer = Offer.objects.select_for_update().get(pk=revision.offer_id)
     revision = OfferRevision.objects.select_for_update().get(pk=revision.pk)
     if (
@@ -670,7 +665,7 @@ def offer_approve(*, actor: User, revision: OfferRevision) -> Offer:
 
 @transaction.atomic
 def offer_reject(*, actor: User, revision: OfferRevision, reason: str) -> Offer:
-    _require_staff(actor, "reject offers")
+    require_staff(actor, "reject offers")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason for rejecting this offer"})
@@ -736,7 +731,7 @@ def offer_delete_draft(*, actor: User, offer: Offer) -> None:
 
 @transaction.atomic
 def offer_suspend(*, actor: User, offer: Offer, reason: str) -> Offer:
-    _require_staff(actor, "suspend offers")
+    require_staff(actor, "suspend offers")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason for suspending this offer"})
@@ -759,7 +754,7 @@ def offer_suspend(*, actor: User, offer: Offer, reason: str) -> Offer:
 
 @transaction.atomic
 def offer_reinstate(*, actor: User, offer: Offer) -> Offer:
-    _require_staff(actor, "reinstate offers")
+    require_staff(actor, "reinstate offers")
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if offer.status != Offer.Status.SUSPENDED:
         raise ValidationError("This offer is not suspended.")

@@ -22,6 +22,7 @@ from django.utils import timezone
 from catalogue.models import Offer
 from catalogue.search_index import offers_changed
 from ndx.accounts.models import Organisation, User
+from ndx.accounts.services import require_staff
 from ndx.audit.services import audit_record
 
 from .models import (
@@ -185,11 +186,6 @@ def _require_signed_in(actor: User | None) -> None:
         raise PermissionDenied("Sign in to do this.")
 
 
-def _require_staff(actor: User | None, what: str) -> None:
-    if not (actor is not None and actor.is_authenticated and actor.is_staff):
-        raise PermissionDenied(f"Only platform staff can {what}.")
-
-
 def review_check_can_write(*, actor: User, contract) -> None:
     """Raise PermissionDenied or ValidationError, with a message to show, unless `actor` may
     review `contract` now: a member of the buyer organisation that holds it, once it has
@@ -302,7 +298,7 @@ def review_create(*, actor: User, contract, data: dict[str, Any]) -> Review:
 @transaction.atomic
 def review_publish(*, actor: User, review: Review) -> Review:
     """Staff publish a review that moderation held."""
-    _require_staff(actor, "publish reviews")
+    require_staff(actor, "publish reviews")
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.status != Review.Status.HELD:
         raise ValidationError("This review is not waiting for moderation.")
@@ -321,7 +317,7 @@ def review_publish(*, actor: User, review: Review) -> Review:
 def review_reject(*, actor: User, review: Review, reason: str) -> Review:
     """Staff reject a held review, or take down a published one. The buyer sees the reason and
     may write a new review of the contract. Open reports on it are resolved."""
-    _require_staff(actor, "reject reviews")
+    require_staff(actor, "reject reviews")
     review = Review.objects.select_for_update().get(pk=review.pk)
     reason = (reason or "").strip()
     if not reason:
@@ -353,7 +349,7 @@ def review_reject(*, actor: User, review: Review, reason: str) -> Review:
 @transaction.atomic
 def review_reports_dismiss(*, actor: User, review: Review) -> int:
     """Staff keep a reported review published: its open reports are resolved."""
-    _require_staff(actor, "dismiss reports")
+    require_staff(actor, "dismiss reports")
     review = Review.objects.select_for_update().get(pk=review.pk)
     if not review.is_published:
         raise ValidationError("Only a published review's reports can be dismissed.")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from catalogue.models import Framework, Lot, Offer
 from catalogue.search_index import offers_changed
 from ndx.accounts.models import Organisation, User
+from ndx.accounts.services import require_staff
 from ndx.audit.services import audit_record
 from ndx.outbox import enqueue_on_commit
 
@@ -53,11 +54,6 @@ def _supplier_admin_org(actor: User) -> Organisation:
     if organisation is None or organisation.kind != Organisation.Kind.SUPPLIER:
         raise PermissionDenied("Only members of a supplier organisation can do this.")
     return organisation
-
-
-def _require_staff(actor: User, what: str) -> None:
-    if not (actor and actor.is_authenticated and actor.is_staff):
-        raise PermissionDenied(f"Only platform staff can {what}.")
 
 
 def profile_for(organisation: Organisation) -> SupplierProfile:
@@ -243,7 +239,7 @@ def _notify(application: LotApplication) -> None:
 
 @transaction.atomic
 def lot_application_approve(*, actor: User, application: LotApplication) -> LotApplication:
-    _require_staff(actor, "approve applications")
+    require_staff(actor, "approve applications")
     application = (
         LotApplication.objects.select_for_update()
         .select_related("lot__framework")
@@ -278,7 +274,7 @@ def lot_application_approve(*, actor: User, application: LotApplication) -> LotA
 def lot_application_reject(
     *, actor: User, application: LotApplication, reason: str
 ) -> LotApplication:
-    _require_staff(actor, "reject applications")
+    require_staff(actor, "reject applications")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason for rejecting this application"})
@@ -352,7 +348,7 @@ def framework_membership_set_status(
     *, actor: User, membership: FrameworkMembership, status: str, reason: str = ""
 ) -> FrameworkMembership:
     """Suspend, remove or reinstate a supplier. Its offers' visibility follows at once."""
-    _require_staff(actor, "change a supplier's standing")
+    require_staff(actor, "change a supplier's standing")
     reason = (reason or "").strip()
     if status not in FrameworkMembership.Status.values:
         raise ValidationError({"status": "Select suspend, remove or reinstate"})
@@ -400,7 +396,7 @@ def framework_membership_allow_reapplication(
     apply; staff clear the removed standing (the audit log keeps it) so the supplier can apply
     afresh. It rejoins, with an active membership, only when staff approve a new application.
     """
-    _require_staff(actor, "let a removed supplier apply again")
+    require_staff(actor, "let a removed supplier apply again")
     membership = FrameworkMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != FrameworkMembership.Status.REMOVED:
         raise ValidationError("Only a removed supplier needs permission to apply again.")

@@ -215,6 +215,12 @@ def signup_complete(
 # --- roles ----------------------------------------------------------------------------------
 
 
+def require_staff(actor: User | None, what: str) -> None:
+    """Platform staff only: anyone else gets PermissionDenied naming what they tried."""
+    if not (actor is not None and actor.is_authenticated and actor.is_staff):
+        raise PermissionDenied(f"Only platform staff can {what}.")
+
+
 def require_org_admin(user: User, organisation: Organisation | None = None) -> Membership:
     membership = user.membership_or_none if user.is_authenticated else None
     if membership is None or membership.role != Membership.Role.ADMIN:
