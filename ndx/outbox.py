@@ -1,6 +1,8 @@
 """Queueing background tasks without losing them when the broker is down.
 
-`enqueue_on_commit(task, *args)` hands the task to Celery after the transaction commits. If
+`enqueue_on_commit("app.tasks.name", *args)` hands the task to Celery after the transaction
+commits. Services name the task by its registered name (a string), so no `services.py` imports
+its `tasks.py` (which imports the services to do the work): no import cycles. If
 the broker cannot be reached, the task is written to the OutboxTask table instead of failing
 the request (the user's change is already committed); `outbox_flush()` sends waiting tasks,
 oldest first, and runs every minute from beat, when a worker starts, and after the next task
@@ -26,17 +28,37 @@ def _outbox():
     return OutboxTask
 
 
+def task_by_name(name: str):
+    """The registered task called `name`, importing every app's tasks module if needed."""
+    if name not in current_app.tasks:
+        # autodiscover_tasks() is lazy: the worker imports the tasks modules at start-up; a
+        # web process does it here, the first time it queues work by name.
+        current_app.loader.import_default_modules()
+    try:
+        return current_app.tasks[name]
+    except KeyError:
+        raise LookupError(f"no Celery task is registered as {name!r}") from None
+
+
+def _name(task) -> str:
+    return task if isinstance(task, str) else task.name
+
+
 def publish(task, *args, **kwargs) -> bool:
-    """Send now; on a broker error keep it in the outbox. True when it was sent."""
+    """Send now; on a broker error keep it in the outbox. True when it was sent.
+
+    `task` is a task's registered name (preferred) or the task itself."""
+    name = _name(task)
+    task = task_by_name(name) if isinstance(task, str) else task
     if current_app.conf.task_always_eager:  # no broker: the task runs here and now
         task.apply_async(args=args, kwargs=kwargs)
         return True
     try:
         task.apply_async(args=args, kwargs=kwargs, retry=False)
     except BROKER_ERRORS as exc:
-        log.warning("broker unavailable, %s kept in the outbox: %s", task.name, exc)
+        log.warning("broker unavailable, %s kept in the outbox: %s", name, exc)
         _outbox().objects.create(
-            task_name=task.name, args=list(args), kwargs=kwargs, last_error=str(exc)[:2000]
+            task_name=name, args=list(args), kwargs=kwargs, last_error=str(exc)[:2000]
         )
         return False
     if _outbox().objects.exists():
@@ -45,6 +67,9 @@ def publish(task, *args, **kwargs) -> bool:
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """Queue `task` (its registered name) once the current transaction commits."""
+    if isinstance(task, str) and current_app.conf.task_always_eager:
+        task_by_name(task)  # a misspelt name fails here, in the service, not after the commit
     transaction.on_commit(lambda: publish(task, *args, **kwargs))
 
 
