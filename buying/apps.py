@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class BuyingConfig(AppConfig):
     name = "buying"
+    demo_order = 30

@@ -287,15 +287,9 @@ def restore(*, path: Path, reindex: bool = True, say: Say = _quiet) -> dict:
 
     rebuilt = {}
     if reindex:
-        from catalogue.search_index import reindex_all_published
-        from matching.services import index_rebuild_now
+        from .appkit import rebuild_derived
 
-        rebuilt["search_revisions"] = reindex_all_published()
-        build = index_rebuild_now()
-        rebuilt["matching_offers"] = build.offers_indexed
-        say(
-            f"Rebuilt search fields for {rebuilt['search_revisions']} published revisions and "
-            f"the matching index ({build.offers_indexed} offers, build {build.pk} "
-            f"{build.status})"
-        )
+        rebuilt = rebuild_derived()
+        for message in rebuilt.pop("messages"):
+            say(message)
     return {"manifest": manifest, "counts": counts, "media_files": copied, **rebuilt}

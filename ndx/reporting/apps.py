@@ -5,3 +5,4 @@ class ReportingConfig(AppConfig):
     name = "ndx.reporting"
     label = "reporting"
     verbose_name = "Reporting and open data"
+    demo_order = 60

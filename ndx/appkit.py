@@ -1,0 +1,40 @@
+"""How the foundation finds the apps' parts without importing them (nothing in `ndx/` imports
+an app): through the app registry.
+
+- Demo data: an app whose AppConfig has `demo_order` (an int) has a `demo` module with
+  `seed(out, context) -> dict` and optionally `describe() -> list[str]`. `seed_demo` runs them
+  in `demo_order`, each seeing what the earlier ones returned in `context`.
+- Derived data: an AppConfig may define `rebuild_derived(self) -> dict`, which rebuilds what is
+  derived from the database rather than backed up (search fields, the matching index) and
+  returns figures by name, with a "message" for people. `restore_data` calls each after a
+  restore, in INSTALLED_APPS order.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from django.apps import apps
+
+
+def demo_sections() -> list[ModuleType]:
+    configs = [c for c in apps.get_app_configs() if getattr(c, "demo_order", None) is not None]
+    configs.sort(key=lambda c: c.demo_order)
+    return [importlib.import_module(f"{c.name}.demo") for c in configs]
+
+
+def rebuild_derived() -> dict:
+    """Every app's rebuild_derived(), merged; messages are joined in order."""
+    figures: dict = {}
+    messages: list[str] = []
+    for config in apps.get_app_configs():
+        hook = getattr(config, "rebuild_derived", None)
+        if hook is None:
+            continue
+        result = dict(hook() or {})
+        if message := result.pop("message", ""):
+            messages.append(message)
+        figures.update(result)
+    figures["messages"] = messages
+    return figures
