@@ -164,6 +164,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # django-allauth: email only, verified, no usernames.
+ACCOUNT_ADAPTER = "ndx.accounts.adapter.AccountAdapter"
+# A signed-in person may open the sign-in page to sign in as someone else (staff reaching the
+# admin from a buyer's session, say); the adapter then starts a fresh session for them.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

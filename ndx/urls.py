@@ -1,11 +1,12 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from . import views
+from .accounts.views import admin_login
 
-# The admin signs in through django-allauth, so staff MFA applies there too.
-admin.site.login = login_required(admin.site.login)
+# The admin signs in through django-allauth (one form, with two-factor and rate limits), and
+# the staff middleware lets only sessions that passed two-factor into /admin/ and /staff/.
+admin.site.login = admin_login
 admin.site.site_header = "National Digital Exchange administration"
 
 urlpatterns = [

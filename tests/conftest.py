@@ -20,6 +20,14 @@ from ndx.celery import app as celery_app  # noqa: E402
 pytest_plugins = ["tests.browser.fixtures"]
 
 
+@pytest.fixture
+def client():
+    """A test client whose force_login records how the person signed in (tests/auth.py)."""
+    from tests.auth import Client
+
+    return Client()
+
+
 def _require(reason: str):
     if os.environ.get("NDX_REQUIRE_SERVICES") == "1":
         pytest.fail(f"{reason} (NDX_REQUIRE_SERVICES=1, so this is a failure)")

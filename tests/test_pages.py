@@ -1,7 +1,8 @@
 """Site pages: status, template and content; navigation depends on who is signed in."""
 
 import pytest
-from django.test import Client
+
+from tests.auth import Client
 
 from .accounts.factories import StaffFactory, member
 

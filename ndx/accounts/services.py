@@ -307,9 +307,7 @@ def invitation_create(*, inviter: User, email: str, role: str, base_url: str) ->
         obj=invitation,
         detail={"email": email, "role": role},
     )
-    from .tasks import send_invitation_email
-
-    enqueue_on_commit(send_invitation_email, invitation.pk, base_url)
+    enqueue_on_commit("ndx.accounts.tasks.send_invitation_email", invitation.pk, base_url)
     return invitation
 
 
@@ -394,3 +392,65 @@ def invitation_accept_new_user(*, invitation: Invitation, full_name: str, passwo
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     _accept(invitation, user)
     return user
+
+
+# --- signing in -----------------------------------------------------------------------------
+
+TWO_FACTOR_METHOD = "mfa"
+
+
+def session_methods(request) -> list[str]:
+    """The authentication methods this session used for its signed-in user (allauth's records):
+    e.g. ["password", "mfa"]. Empty for a session signed in some other way."""
+    from allauth.account.authentication import get_authentication_records
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    return [record.get("method", "") for record in get_authentication_records(request, user)]
+
+
+def session_passed_two_factor(request) -> bool:
+    return TWO_FACTOR_METHOD in session_methods(request)
+
+
+def session_start_fresh_for(*, request, user: User) -> bool:
+    """Before `user` signs in: if someone else is signed in in this session, end that session
+    and start an empty one, keeping only the new person's authentication records (so their
+    two-factor step still counts). Nothing of the previous person carries over. True when the
+    session was replaced."""
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from django.contrib.auth.models import AnonymousUser
+
+    current = getattr(request, "user", None)
+    if current is None or not current.is_authenticated or current.pk == user.pk:
+        return False
+    # allauth keeps the records under this key and the key of the user they belong to (which
+    # starts the same way); both were just written for `user`.
+    keep = {
+        key: value
+        for key, value in request.session.items()
+        if key.startswith(AUTHENTICATION_METHODS_SESSION_KEY)
+    }
+    request.session.flush()
+    request.session.update(keep)
+    request.user = AnonymousUser()
+    return True
+
+
+def staff_signin_record(*, request, user: User) -> None:
+    """An audit entry for every staff sign-in, with the methods this session used."""
+    if not (user.is_staff or user.is_superuser):
+        return
+    methods = [m for m in session_methods(request) if m]
+    audit_record(
+        action="account.staff_signed_in",
+        actor=user,
+        obj=user,
+        organisation=None,
+        detail={
+            "methods": methods,
+            "two_factor": TWO_FACTOR_METHOD in methods,
+            "ip": request.META.get("REMOTE_ADDR", ""),
+        },
+    )

@@ -3,6 +3,8 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -15,6 +17,27 @@ from .forms import (
     apply_validation_error,
 )
 from .models import ApprovedDomain, Invitation, Membership
+
+
+def admin_login(request, extra_context=None):
+    """The Django admin's own sign-in form is never shown: everyone signs in through allauth,
+    with its two-factor step and its rate limits. Staff who are signed in (and, by the staff
+    middleware, passed two-factor in this session) go on to the admin."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    next_url = next_url or reverse("admin:index")
+    if request.user.is_authenticated and request.user.is_staff and request.user.is_active:
+        return redirect(next_url)
+    if request.user.is_authenticated:
+        messages.info(
+            request,
+            f"You are signed in as {request.user.email}, who is not platform staff. "
+            "Sign in with a staff account to use the administration pages.",
+        )
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
 @login_required

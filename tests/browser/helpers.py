@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.test import Client
+
+from tests.auth import Client
 
 
 def sign_in(page, live_server, user) -> None:

@@ -3,13 +3,13 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from catalogue import services
 from catalogue.models import Framework, Offer
 from catalogue.templatetags.catalogue_tags import money, paragraphs
 from suppliers.models import FrameworkMembership
 from tests.accounts.factories import BuyerOrganisationFactory, StaffFactory, member
+from tests.auth import Client
 from tests.catalogue.factories import LotFactory, make_offer, revision_content
 from tests.suppliers.factories import approved_supplier
 

@@ -2,12 +2,12 @@
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
-from django.test import Client
 
 from catalogue import services
 from catalogue.models import Offer, OfferRevision
 from ndx.audit.models import AuditEntry
 from tests.accounts.factories import BuyerOrganisationFactory, StaffFactory, member
+from tests.auth import Client
 from tests.catalogue.factories import LotFactory, make_offer, revision_content
 from tests.suppliers.factories import approved_supplier
 

@@ -20,7 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.utils import timezone
 
 from buying import services as buying_services
@@ -44,6 +44,7 @@ from tests.accounts.factories import (
     SupplierOrganisationFactory,
     member,
 )
+from tests.auth import Client
 from tests.buying.award_helpers import competition_data, frozen_shortlist
 from tests.catalogue.factories import (
     DeclarationQuestionFactory,
@@ -310,6 +311,11 @@ def build_world() -> SimpleNamespace:
             client = Client()
             client.force_login(user)
             w.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    # Staff with an authenticator whose session signed in with the password alone (however it
+    # got there): no staff page until the code is given in this session.
+    client = Client()
+    client.force_login(w.users["staff"], two_factor=False)
+    w.sessions["staff_password_only"] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return w
 
 

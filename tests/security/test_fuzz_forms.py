@@ -17,7 +17,6 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,6 +26,7 @@ from buying.services import REQUIREMENT_STEPS
 from catalogue.models import Framework, OfferRevision
 from reviews.models import Review
 from suppliers.models import LotApplication
+from tests.auth import Client
 from tests.catalogue.factories import DeclarationQuestionFactory
 
 from .conftest import REQUIREMENT_ANSWERS, changed_tables, fingerprint, sign_in

@@ -26,13 +26,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from buying.services import REQUIREMENT_STEPS
+from tests.auth import Client
 
 from .conftest import ROLES, changed_tables, fingerprint, sign_in
 
@@ -855,6 +856,22 @@ def test_staff_pages_need_an_authenticator_app(client, world, entry):
     response = sign_in(client, world, "staff_without_mfa").get(url)
     assert response.status_code == 302, f"GET {url}: got {response.status_code}"
     assert response["Location"] == reverse("mfa_activate_totp"), f"GET {url}"
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [r for r in ROWS if ROUTES.get(r.name, "").startswith(("staff/", "admin/"))],
+    ids=lambda r: r.id,
+)
+def test_staff_pages_need_two_factor_in_this_session(client, world, entry):
+    """Staff whose session passed only the password step get no staff page or admin page:
+    they are sent to give the code from their authenticator app first."""
+    url = entry.url(world)
+    response = sign_in(client, world, "staff_password_only").get(url)
+    assert response.status_code == 302, f"GET {url}: got {response.status_code}"
+    location = urlsplit(response["Location"])
+    assert location.path == reverse("mfa_reauthenticate"), f"GET {url}: sent to {location}"
+    assert parse_qs(location.query)["next"] == [url], f"GET {url}: sent to {location}"
 
 
 def _first_allowed(entry: Row) -> str | None:
