@@ -57,12 +57,12 @@ INSTALLED_APPS = [
     "ndx",
     "ndx.audit",
     "ndx.accounts",
-    "ndx.reporting",
     "catalogue",
     "suppliers",
     "buying",
     "reviews",
     "matching",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -132,7 +132,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reviews-remind-buyers": {"task": "reviews.tasks.remind_buyers_to_review", "schedule": 86400},
     # Hourly; each run computes new report snapshots and keeps the last good one if it fails.
     "reporting-refresh-snapshots": {
-        "task": "ndx.reporting.tasks.refresh_report_snapshots",
+        "task": "reporting.tasks.refresh_report_snapshots",
         "schedule": 3600,
     },
 }

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 
-from ndx.reporting.services import report_snapshots_refresh, spend_import
+from reporting.services import report_snapshots_refresh, spend_import
 
 from ..accounts.factories import BuyerOrganisationFactory, StaffFactory
 from ..catalogue.factories import LotFactory

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from ndx.reporting.charts import Point, bar_chart, column_chart, short_money
+from reporting.charts import Point, bar_chart, column_chart, short_money
 
 
 def test_column_chart_is_an_image_with_a_title_and_description():

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 
-from ndx.reporting.models import ReportSnapshot
-from ndx.reporting.services import report_snapshot_compute, report_snapshots_refresh, spend_import
+from reporting.models import ReportSnapshot
+from reporting.services import report_snapshot_compute, report_snapshots_refresh, spend_import
 from tests.accounts.factories import BuyerOrganisationFactory, StaffFactory, member
 from tests.catalogue.factories import LotFactory
 
@@ -168,7 +168,7 @@ def test_staff_recalculate_on_demand(client, staff):
 
 
 def test_a_failed_recalculation_keeps_the_figures_and_says_so(client, staff, monkeypatch):
-    from ndx.reporting import services
+    from reporting import services
 
     spend_import(name="spend.csv", content=SPEND)
     good = report_snapshot_compute(kind="sme_share")

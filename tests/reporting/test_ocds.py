@@ -13,7 +13,7 @@ from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from ndx.reporting import ocds
+from reporting import ocds
 from tests.accounts.factories import BuyerOrganisationFactory
 from tests.catalogue.factories import LotFactory
 from tests.suppliers.factories import SupplierProfileFactory

@@ -11,11 +11,11 @@ from django.core.management import CommandError, call_command
 
 from ndx.audit.models import AuditEntry
 from ndx.celery import app as celery_app
-from ndx.reporting import services
-from ndx.reporting.figures import SmeShareFigures, fy_label
-from ndx.reporting.models import ReportSnapshot, SavingsRow, SmeShareRow
-from ndx.reporting.services import report_snapshot_compute, spend_import
-from ndx.reporting.tasks import refresh_report_snapshots
+from reporting import services
+from reporting.figures import SmeShareFigures, fy_label
+from reporting.models import ReportSnapshot, SavingsRow, SmeShareRow
+from reporting.services import report_snapshot_compute, spend_import
+from reporting.tasks import refresh_report_snapshots
 from tests.accounts.factories import BuyerOrganisationFactory
 from tests.catalogue.factories import LotFactory
 from tests.suppliers.factories import SupplierProfileFactory
@@ -64,7 +64,7 @@ def test_an_empty_database_is_reported_as_such(capsys):
 
 def test_the_beat_job_is_scheduled_and_registered():
     schedule = settings.CELERY_BEAT_SCHEDULE["reporting-refresh-snapshots"]
-    assert schedule["task"] == "ndx.reporting.tasks.refresh_report_snapshots"
+    assert schedule["task"] == "reporting.tasks.refresh_report_snapshots"
     assert schedule["task"] in celery_app.tasks
     assert schedule["schedule"] <= 24 * 3600
 

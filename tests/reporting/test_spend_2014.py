@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from ndx.accounts.models import Organisation
-from ndx.reporting.models import SpendRecord
+from reporting.models import SpendRecord
 
 from .helpers import spend_2014
 

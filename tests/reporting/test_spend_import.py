@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 
 from ndx.accounts.models import Organisation
 from ndx.audit.models import AuditEntry
-from ndx.reporting.models import SpendRecord
-from ndx.reporting.services import spend_import
+from reporting.models import SpendRecord
+from reporting.services import spend_import
 from tests.accounts.factories import BuyerOrganisationFactory, SupplierOrganisationFactory
 
 from .helpers import spend_csv, write
@@ -208,7 +208,7 @@ def test_import_is_audited(tmp_path, capsys):
 
 
 def test_new_spend_queues_a_report_refresh(tmp_path, django_capture_on_commit_callbacks):
-    from ndx.reporting.models import ReportSnapshot
+    from reporting.models import ReportSnapshot
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         spend_import(name="a.csv", content=spend_csv(*ROWS))

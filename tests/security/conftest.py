@@ -32,7 +32,7 @@ from matching import runtime
 from matching import services as matching_services
 from ndx.accounts.models import Membership
 from ndx.celery import app as celery_app
-from ndx.reporting.services import report_snapshots_refresh
+from reporting.services import report_snapshots_refresh
 from reviews import services as review_services
 from reviews.models import Review
 from suppliers.models import FrameworkMembership, LotApplication

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from catalogue.search_index import revision_search_index
-from ndx.reporting.services import report_snapshots_refresh
+from reporting.services import report_snapshots_refresh
 
 from ...accounts.factories import SupplierOrganisationFactory
 from ...catalogue.factories import FrameworkFactory, LotFactory, make_offer

@@ -18,7 +18,7 @@ from catalogue import services as catalogue_services
 from catalogue.models import Framework, Offer
 from matching import runtime
 from matching.models import IndexBuild
-from ndx.reporting.services import spend_import
+from reporting.services import spend_import
 from reviews import services as review_services
 from reviews.models import Review
 from suppliers import services as supplier_services

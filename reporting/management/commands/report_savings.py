@@ -2,15 +2,15 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ndx.reporting.exports import (
+from reporting.exports import (
     NO_CONTRACTS,
     computed_text,
     csv_text,
     savings_csv_rows,
     savings_table,
 )
-from ndx.reporting.models import ReportSnapshot, SavingsRow
-from ndx.reporting.services import report_snapshot_compute
+from reporting.models import ReportSnapshot, SavingsRow
+from reporting.services import report_snapshot_compute
 
 GROUPINGS = ["fy", "year", "framework", "organisation", "overall"]
 

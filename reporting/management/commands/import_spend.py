@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from ndx.reporting.services import spend_import
+from reporting.services import spend_import
 
 MAX_LISTED = 100
 

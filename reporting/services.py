@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ndx.accounts.models import Organisation
 from ndx.audit.services import audit_record
+from ndx.outbox import enqueue_on_commit
 from suppliers.models import SupplierProfile
 
 from .figures import savings_figures, sme_share_figures
@@ -166,18 +167,10 @@ def spend_import(*, actor=None, name: str, content: bytes | str) -> SpendImportR
             },
         )
         if new_rows:
-            transaction.on_commit(_queue_refresh)
+            # Recompute the reports soon after new spend arrives (the hourly job would, later);
+            # kept in the outbox if the broker is down.
+            enqueue_on_commit("reporting.tasks.refresh_report_snapshots", trigger="spend import")
     return result
-
-
-def _queue_refresh() -> None:
-    """Recompute the reports soon after new spend arrives (the hourly job would, later)."""
-    from .tasks import refresh_report_snapshots
-
-    try:
-        refresh_report_snapshots.delay(trigger="spend import")
-    except Exception:  # the broker may be down; the scheduled run will catch up
-        logger.warning("could not queue a report refresh after a spend import", exc_info=True)
 
 
 # --- report snapshots ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ndx.reporting.exports import money_text, percent_text
+from reporting.exports import money_text, percent_text
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ndx.reporting.exports import (
+from reporting.exports import (
     NOTHING_TO_REPORT,
     TARGET_TEXT,
     computed_text,
@@ -10,8 +10,8 @@ from ndx.reporting.exports import (
     sme_csv_rows,
     sme_table,
 )
-from ndx.reporting.models import ReportSnapshot, SmeShareRow
-from ndx.reporting.services import report_snapshot_compute
+from reporting.models import ReportSnapshot, SmeShareRow
+from reporting.services import report_snapshot_compute
 
 GROUPINGS = ["year", "fy", "quarter", "month", "lot", "sector"]
 
