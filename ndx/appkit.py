@@ -8,6 +8,9 @@ an app): through the app registry.
   derived from the database rather than backed up (search fields, the matching index) and
   returns figures by name, with a "message" for people. `restore_data` calls each after a
   restore, in INSTALLED_APPS order.
+- Moved models: an AppConfig's `moved_models = {"old_app.model": "new_app.model"}` names the
+  models that moved into it from another app (same rows, same ids), so that `restore_data`
+  reads a backup made before the move.
 """
 
 from __future__ import annotations
@@ -38,3 +41,12 @@ def rebuild_derived() -> dict:
         figures.update(result)
     figures["messages"] = messages
     return figures
+
+
+def model_renames() -> dict[str, str]:
+    """Old model label (lower case) -> the label it has now, from every app's moved_models."""
+    renames: dict[str, str] = {}
+    for config in apps.get_app_configs():
+        for old, new in getattr(config, "moved_models", {}).items():
+            renames[old.lower()] = new.lower()
+    return renames

@@ -40,6 +40,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.timezone import is_aware
 
+from .appkit import model_renames
+
 FORMAT = "ndx-backup"
 VERSION = 1
 EXCLUDED_APPS = ("contenttypes", "sessions")
@@ -210,6 +212,27 @@ def _refuse_if_not_empty() -> None:
         )
 
 
+def _relabel(data: Path, renames: dict[str, str]) -> int:
+    """Rewrite a backup's rows in place for models that moved app since it was made: the row's
+    model label, and audit entries' object_type (history pages look entries up by it)."""
+    moved = 0
+    lines = []
+    with open(data, encoding="utf-8") as source:
+        for line in source:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row.get("model") in renames:
+                row["model"] = renames[row["model"]]
+                moved += 1
+            fields = row.get("fields", {})
+            if row.get("model") == "audit.auditentry" and fields.get("object_type") in renames:
+                fields["object_type"] = renames[fields["object_type"]]
+            lines.append(json.dumps(row, ensure_ascii=False))
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return moved
+
+
 def restore(*, path: Path, reindex: bool = True, say: Say = _quiet) -> dict:
     """Restore an archive into an empty database: migrate, load every row, copy the media
     files, check every model's row count against the manifest, then rebuild the search fields
@@ -255,11 +278,20 @@ def restore(*, path: Path, reindex: bool = True, say: Say = _quiet) -> dict:
         data = Path(tmp) / "data.jsonl"
         with archive.extractfile("data.jsonl") as source, open(data, "wb") as target:
             shutil.copyfileobj(source, target)
+        renames = model_renames()
+        if renames:
+            moved = _relabel(data, renames)
+            if moved:
+                say(f"Read {moved} rows of models that have moved app since the backup")
         call_command("loaddata", str(data), verbosity=0)
         counts = model_counts()
+        expected_counts: dict[str, int] = {}
+        for label, expected in manifest["counts"].items():
+            label = renames.get(label, label)
+            expected_counts[label] = expected_counts.get(label, 0) + expected
         different = {
             label: (expected, counts.get(label))
-            for label, expected in manifest["counts"].items()
+            for label, expected in expected_counts.items()
             if counts.get(label) != expected and label in counts
         }
         if different:
