@@ -68,30 +68,31 @@ class Product:
     features: tuple[str, ...]
 
 
+def _product(spec: dict[str, Any], category: str, name: str) -> Product:
+    low, high = spec["price_range"]
+    return Product(
+        category=category,
+        name=name,
+        pricing_model=spec["pricing_model"],
+        low=low,
+        high=high,
+        cpv_codes=tuple(spec["cpv_codes"]),
+        summary=spec["summary"],
+        features=tuple(spec["features"]),
+    )
+
+
 @lru_cache(maxsize=1)
 def products() -> dict[str, list[Product]]:
     """What suppliers offer in each lot; a specialist for each role in the specialists lot."""
     data = _json("products.json")
-
-    def product(spec: dict[str, Any], **names: str) -> Product:
-        low, high = spec["price_range"]
-        return Product(
-            category=names.get("category", spec.get("category", "")),
-            name=names.get("name", spec.get("name", "")),
-            pricing_model=spec["pricing_model"],
-            low=low,
-            high=high,
-            cpv_codes=tuple(spec["cpv_codes"]),
-            summary=spec["summary"],
-            features=tuple(spec["features"]),
-        )
-
-    by_lot = {lot: [product(spec) for spec in specs] for lot, specs in data["by_lot"].items()}
+    by_lot = {
+        lot: [_product(spec, spec["category"], spec["name"]) for spec in specs]
+        for lot, specs in data["by_lot"].items()
+    }
     specialist = data["specialist"]
-    by_lot[specialist["lot"]] = [
-        product(specialist, category=role, name=role)
-        for role in lot_categories(specialist["framework"], specialist["lot"])
-    ]
+    roles = lot_categories(specialist["framework"], specialist["lot"])
+    by_lot[specialist["lot"]] = [_product(specialist, role, role) for role in roles]
     return by_lot
 
 
