@@ -11,13 +11,14 @@ from catalogue import demo as catalogue_demo
 from ndx.accounts import demo as accounts_demo
 from ndx.accounts.models import User
 from ndx.audit.models import AuditEntry
+from suppliers import demo as suppliers_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def seed():
     out, context = io.StringIO(), {}
-    for section in (accounts_demo, catalogue_demo, buying_demo):
+    for section in (accounts_demo, catalogue_demo, suppliers_demo, buying_demo):
         context.update(section.seed(out, context) or {})
     return out.getvalue()
 
