@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from ndx.outbox import publish
+
 from .engine import Document, Index, IndexVersionError
 from .models import IndexBuild, IndexChange
 
@@ -59,10 +61,10 @@ def _apply_changes(loaded: LoadedIndex) -> None:
 
 
 def _queue_rebuild() -> None:
-    from .services import index_build_queue
-
+    """Ask for a rebuild by the task's registered name (the services import this module, so it
+    does not import them). The task queues one build unless one is already in progress."""
     if not IndexBuild.objects.running().exists():
-        index_build_queue()
+        publish("matching.tasks.rebuild_for_engine")
 
 
 def current_index(force: bool = False) -> LoadedIndex | None:
