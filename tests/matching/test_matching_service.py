@@ -289,6 +289,15 @@ def test_evaluate_matcher_on_a_real_task():
     bm25 = dict(zip(lines[0].split(), lines[2].split(), strict=True))
     assert ours["engine"] == "ndx" and bm25["engine"] == "bm25"
     assert float(ours["ndcg@10"]) > 0.6
+    # The BM25 row is the published reference setup (README of the benchmark: NDCG@10 0.782,
+    # MRR@10 0.740, Recall@10 0.914 on this split), so the comparison below is against it.
+    assert float(bm25["ndcg@10"]) == pytest.approx(0.782, abs=0.005)
+    assert float(bm25["mrr@10"]) == pytest.approx(0.740, abs=0.005)
+    # Short, jargon-heavy titles are BM25's home ground: the engine is at parity there (0.775
+    # against 0.782 NDCG@10 when this was written), never more than 0.02 behind on NDCG@10 or
+    # MRR@10; it is far ahead on long requirements (cpv, benchmarks/matching_eval.py).
+    assert float(ours["ndcg@10"]) >= float(bm25["ndcg@10"]) - 0.02
+    assert float(ours["mrr@10"]) >= float(bm25["mrr@10"]) - 0.02
 
 
 def _embeddings_available():
