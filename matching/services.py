@@ -7,7 +7,7 @@ import logging
 import shutil
 import time
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -130,7 +130,7 @@ def _progress(build: IndexBuild, percent: int, stage: str, **fields: Any) -> Non
 INTERRUPTED_AFTER = timedelta(minutes=15)
 
 
-def index_builds_mark_interrupted(*, now=None) -> int:
+def index_builds_mark_interrupted(*, now: datetime | None = None) -> int:
     """A build whose worker died (killed, restarted) stays "running" with no heartbeat:
     mark it failed so staff see it and a new build can be asked for. Idempotent."""
     now = now or timezone.now()
@@ -320,7 +320,9 @@ def index_offers_changed(*, offer_ids: Iterable[int]) -> int:
 PRUNE_CHANGES_AFTER = timedelta(minutes=10)
 
 
-def index_changes_prune(*, offer_ids: Iterable[int] | None = None, now=None) -> int:
+def index_changes_prune(
+    *, offer_ids: Iterable[int] | None = None, now: datetime | None = None
+) -> int:
     """Delete IndexChange rows that no process can still need. Returns how many went.
 
     Every web process polls IndexChange about once a second and applies the rows after the last
