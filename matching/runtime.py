@@ -1,4 +1,4 @@
-"""The index a web (or worker) process searches: loaded from the current build's file, with
+"""The index a web (or worker) process searches: loaded from the current build's index folder, with
 newer incremental changes applied on top. Checked at most every MATCHING_REFRESH_SECONDS,
 so a new build or an offer update shows without a restart."""
 
