@@ -6,13 +6,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from ndx.lifecycle import Lifecycle, Move
+
 
 class IndexBuildQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True)
 
     def running(self):
-        return self.filter(status__in=["queued", "running"])
+        """Builds in progress: queued or building (see IndexBuild.is_in_progress)."""
+        return self.filter(status__in=[IndexBuild.Status.QUEUED, IndexBuild.Status.RUNNING])
 
 
 class IndexBuild(models.Model):
@@ -48,6 +51,18 @@ class IndexBuild(models.Model):
 
     objects = IndexBuildQuerySet.as_manager()
 
+    # A build is queued, a worker starts it, and it ends succeeded or failed (a worker that
+    # died mid-build is found by its silent heartbeat and marked failed: "interrupt").
+    LIFECYCLE = Lifecycle(
+        "status",
+        {
+            "start": Move(from_="queued", to="running"),
+            "succeed": Move(from_="running", to="succeeded"),
+            "fail": Move(from_="running", to="failed"),
+            "interrupt": Move(from_="running", to="failed"),
+        },
+    )
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -58,6 +73,15 @@ class IndexBuild(models.Model):
 
     def __str__(self) -> str:
         return f"Index build {self.pk} ({self.get_status_display()})"
+
+    @property
+    def can_start(self) -> bool:
+        return self.LIFECYCLE.can(self, "start")
+
+    @property
+    def is_in_progress(self) -> bool:
+        """Queued or building: the current index keeps serving meanwhile."""
+        return self.can_start or self.LIFECYCLE.can(self, "succeed")
 
 
 class IndexChange(models.Model):

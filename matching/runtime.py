@@ -1,4 +1,4 @@
-"""The index a web (or worker) process searches: loaded from the current build's file, with
+"""The index a web (or worker) process searches: loaded from the current build's index folder, with
 newer incremental changes applied on top. Checked at most every MATCHING_REFRESH_SECONDS,
 so a new build or an offer update shows without a restart."""
 
@@ -10,6 +10,8 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+
+from ndx.outbox import publish
 
 from .engine import Document, Index, IndexVersionError
 from .models import IndexBuild, IndexChange
@@ -59,10 +61,10 @@ def _apply_changes(loaded: LoadedIndex) -> None:
 
 
 def _queue_rebuild() -> None:
-    from .services import index_build_queue
-
+    """Ask for a rebuild by the task's registered name (the services import this module, so it
+    does not import them). The task queues one build unless one is already in progress."""
     if not IndexBuild.objects.running().exists():
-        index_build_queue()
+        publish("matching.tasks.rebuild_for_engine")
 
 
 def current_index(force: bool = False) -> LoadedIndex | None:

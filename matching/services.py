@@ -4,11 +4,10 @@ in atomically, incremental changes, and matching a buyer's requirement (frozen a
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
+import shutil
 import time
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,17 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from catalogue.models import Offer, RevisionFacet
@@ -100,10 +109,16 @@ def index_build_queue(*, actor=None) -> IndexBuild:
         build = IndexBuild.objects.create(requested_by=actor, engine_version=ENGINE_VERSION)
         if actor is not None:
             audit_record(actor=actor, action="matching.index_build_requested", obj=build)
-        from .tasks import build_matching_index
-
-        enqueue_on_commit(build_matching_index, build.pk)
+        enqueue_on_commit("matching.tasks.build_matching_index", build.pk)
     return build
+
+
+def index_rebuild_for_engine() -> IndexBuild | None:
+    """The loaded index file is from another engine version: queue one rebuild, unless a
+    build is already queued or running (web processes ask every time they check). Idempotent."""
+    if IndexBuild.objects.running().exists():
+        return None
+    return index_build_queue()
 
 
 def _progress(build: IndexBuild, percent: int, stage: str, **fields: Any) -> None:
@@ -115,34 +130,35 @@ def _progress(build: IndexBuild, percent: int, stage: str, **fields: Any) -> Non
 INTERRUPTED_AFTER = timedelta(minutes=15)
 
 
-def index_builds_mark_interrupted(*, now=None) -> int:
+def index_builds_mark_interrupted(*, now: datetime | None = None) -> int:
     """A build whose worker died (killed, restarted) stays "running" with no heartbeat:
     mark it failed so staff see it and a new build can be asked for. Idempotent."""
     now = now or timezone.now()
-    stale = IndexBuild.objects.filter(status=IndexBuild.Status.RUNNING).filter(
-        Q(heartbeat_at__lt=now - INTERRUPTED_AFTER)
-        | Q(heartbeat_at__isnull=True, started_at__lt=now - INTERRUPTED_AFTER)
-    )
-    return stale.update(
-        status=IndexBuild.Status.FAILED,
-        error="Interrupted: the worker stopped before the build finished.",
-        stage="Interrupted",
-        finished_at=now,
-    )
+    marked = 0
+    with transaction.atomic():
+        stale = (
+            IndexBuild.objects.select_for_update()
+            .filter(status=IndexBuild.Status.RUNNING)
+            .filter(
+                Q(heartbeat_at__lt=now - INTERRUPTED_AFTER)
+                | Q(heartbeat_at__isnull=True, started_at__lt=now - INTERRUPTED_AFTER)
+            )
+        )
+        for build in stale:
+            IndexBuild.LIFECYCLE.apply(build, "interrupt")
+            build.error = "Interrupted: the worker stopped before the build finished."
+            build.stage = "Interrupted"
+            build.finished_at = now
+            build.save(update_fields=["status", "error", "stage", "finished_at"])
+            marked += 1
+    return marked
 
 
 def _write_atomically(index: Index, build: IndexBuild) -> Path:
-    target = index_dir() / f"index-{build.pk}.bin"
-    fd, tmp = tempfile.mkstemp(dir=index_dir(), prefix=f".index-{build.pk}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            index.dump(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Save the index folder (matching/engine/storage.py) under its build's name: written in a
+    temporary folder and renamed into place, so a reader never sees half a build."""
+    target = index_dir() / f"index-{build.pk}"
+    index.save(target)
     return target
 
 
@@ -169,9 +185,13 @@ def _prune_files() -> None:
         .order_by("-is_current", "-finished_at")
         .values_list("path", flat=True)[:KEEP_BUILD_FILES]
     )
-    for path in index_dir().glob("index-*.bin"):
+    # index-<pk> folders, and index-<pk>.bin files written by engines before 1.2
+    for path in index_dir().glob("index-*"):
         if str(path) not in keep:
-            path.unlink(missing_ok=True)
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def index_build_run(*, build_id: int) -> IndexBuild:
@@ -182,9 +202,9 @@ def index_build_run(*, build_id: int) -> IndexBuild:
     """
     with transaction.atomic():
         build = IndexBuild.objects.select_for_update().get(pk=build_id)
-        if build.status != IndexBuild.Status.QUEUED:
+        if not build.can_start:
             return build
-        build.status = IndexBuild.Status.RUNNING
+        IndexBuild.LIFECYCLE.apply(build, "start")
         build.started_at = build.heartbeat_at = timezone.now()
         build.engine_version = ENGINE_VERSION
         build.save(update_fields=["status", "started_at", "heartbeat_at", "engine_version"])
@@ -209,32 +229,55 @@ def index_build_run(*, build_id: int) -> IndexBuild:
         index = build_index(documents, engine_config(), embedder=embedder)
         _progress(build, 90, "Saving the index")
         path = _write_atomically(index, build)
+        IndexBuild.LIFECYCLE.apply(build, "succeed")
         build.changes_upto = upto
-        elapsed = time.perf_counter() - started
-        IndexBuild.objects.filter(pk=build.pk).update(
-            status=IndexBuild.Status.SUCCEEDED,
-            path=str(path),
-            offers_indexed=len(index),
-            embeddings=embedder is not None,
-            progress=100,
-            stage="Done",
-            finished_at=timezone.now(),
-            seconds=round(elapsed, 3),
+        build.path = str(path)
+        build.offers_total = total
+        build.offers_indexed = len(index)
+        build.embeddings = embedder is not None
+        build.progress = 100
+        build.stage = "Done"
+        build.finished_at = build.heartbeat_at = timezone.now()
+        build.seconds = round(time.perf_counter() - started, 3)
+        build.save(
+            update_fields=[
+                "status",
+                "changes_upto",
+                "path",
+                "offers_total",
+                "offers_indexed",
+                "embeddings",
+                "progress",
+                "stage",
+                "finished_at",
+                "heartbeat_at",
+                "seconds",
+            ]
         )
-        _make_current(build)
+        if _make_current(build):
+            index_changes_prune()
         _prune_files()
     except Exception as exc:
-        IndexBuild.objects.filter(pk=build.pk).update(
-            status=IndexBuild.Status.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:5000],
-            finished_at=timezone.now(),
-            seconds=round(time.perf_counter() - started, 3),
-            stage="Failed",
-        )
+        _build_failed(build, exc, seconds=round(time.perf_counter() - started, 3))
         log.exception("matching index build %s failed", build.pk)
         raise
     build.refresh_from_db()
     return build
+
+
+def _build_failed(build: IndexBuild, exc: Exception, *, seconds: float) -> None:
+    """Record the error on a build that was running. A build that has already succeeded (the
+    error came while swapping it in) or was marked interrupted meanwhile keeps its status."""
+    with transaction.atomic():
+        build = IndexBuild.objects.select_for_update().get(pk=build.pk)
+        if not IndexBuild.LIFECYCLE.can(build, "fail"):
+            return
+        IndexBuild.LIFECYCLE.apply(build, "fail")
+        build.error = f"{type(exc).__name__}: {exc}"[:5000]
+        build.finished_at = timezone.now()
+        build.seconds = seconds
+        build.stage = "Failed"
+        build.save(update_fields=["status", "error", "finished_at", "seconds", "stage"])
 
 
 def index_rebuild_now(*, actor=None) -> IndexBuild:
@@ -251,9 +294,7 @@ def queue_offer_reindex(offer_ids: Iterable[int]) -> None:
     ids = sorted({int(i) for i in offer_ids})
     if not ids:
         return
-    from .tasks import update_matching_index
-
-    enqueue_on_commit(update_matching_index, ids)
+    enqueue_on_commit("matching.tasks.update_matching_index", ids)
 
 
 def index_offers_changed(*, offer_ids: Iterable[int]) -> int:
@@ -268,8 +309,48 @@ def index_offers_changed(*, offer_ids: Iterable[int]) -> int:
         )
         for offer_id in ids
     ]
-    IndexChange.objects.bulk_create(changes)
+    with transaction.atomic():
+        IndexChange.objects.bulk_create(changes)
+        index_changes_prune(offer_ids=ids)
     return len(changes)
+
+
+# Rows younger than this are never pruned: far longer than any web process takes to notice a
+# new build (MATCHING_REFRESH_SECONDS, a second) or to apply a batch of changes.
+PRUNE_CHANGES_AFTER = timedelta(minutes=10)
+
+
+def index_changes_prune(
+    *, offer_ids: Iterable[int] | None = None, now: datetime | None = None
+) -> int:
+    """Delete IndexChange rows that no process can still need. Returns how many went.
+
+    Every web process polls IndexChange about once a second and applies the rows after the last
+    one it applied, starting from its build's `changes_upto`. A row can go when it is older than
+    PRUNE_CHANGES_AFTER and either
+    1. the current build already contains it (id <= current.changes_upto): a process that loads
+       the current build starts after it, and a process still serving an older build switches
+       to the current one at its next check, well within the window; or
+    2. a newer row for the same offer exists: each row carries the offer's whole document (or
+       its removal), and a process applies only the newest row of each offer it reads, so the
+       newer row gives every process the same index.
+    Run after each build is swapped in (rule 1 over the whole table), after each batch of
+    offer changes (rule 2 for those offers), and by the `matching.tasks.prune_index_changes`
+    task (both rules, whole table). Idempotent.
+    """
+    cutoff = (now or timezone.now()) - PRUNE_CHANGES_AFTER
+    old = IndexChange.objects.filter(created_at__lt=cutoff)
+    removed = 0
+    current = IndexBuild.objects.current().first()
+    if current is not None and current.changes_upto:
+        removed += old.filter(id__lte=current.changes_upto).delete()[0]
+    superseded = old.filter(
+        Exists(IndexChange.objects.filter(offer_id=OuterRef("offer_id"), id__gt=OuterRef("id")))
+    )
+    if offer_ids is not None:
+        superseded = superseded.filter(offer_id__in=sorted({int(i) for i in offer_ids}))
+    removed += superseded.delete()[0]
+    return removed
 
 
 def pending_changes() -> int:

@@ -289,6 +289,15 @@ def test_evaluate_matcher_on_a_real_task():
     bm25 = dict(zip(lines[0].split(), lines[2].split(), strict=True))
     assert ours["engine"] == "ndx" and bm25["engine"] == "bm25"
     assert float(ours["ndcg@10"]) > 0.6
+    # The BM25 row is the published reference setup (README of the benchmark: NDCG@10 0.782,
+    # MRR@10 0.740, Recall@10 0.914 on this split), so the comparison below is against it.
+    assert float(bm25["ndcg@10"]) == pytest.approx(0.782, abs=0.005)
+    assert float(bm25["mrr@10"]) == pytest.approx(0.740, abs=0.005)
+    # Short, jargon-heavy titles are BM25's home ground: the engine is at parity there (0.775
+    # against 0.782 NDCG@10 when this was written), never more than 0.02 behind on NDCG@10 or
+    # MRR@10; it is far ahead on long requirements (cpv, benchmarks/matching_eval.py).
+    assert float(ours["ndcg@10"]) >= float(bm25["ndcg@10"]) - 0.02
+    assert float(ours["mrr@10"]) >= float(bm25["mrr@10"]) - 0.02
 
 
 def _embeddings_available():
@@ -344,10 +353,11 @@ def test_a_build_whose_worker_died_is_marked_interrupted(catalogue):
 
 
 def test_an_index_from_another_engine_version_is_rebuilt(catalogue, monkeypatch):
-    from matching import engine
+    from matching.engine import storage
 
     old = services.index_rebuild_now()
-    monkeypatch.setattr(engine, "ENGINE_VERSION", "ndx-matching-0.0.1")
+    # the loader now expects another engine version than the one that wrote the index
+    monkeypatch.setattr(storage, "ENGINE_VERSION", "ndx-matching-0.0.1")
     runtime.reset()
     loaded = runtime.current_index(force=True)
     # The old file is refused (nothing loaded) and a new build is queued.
