@@ -135,6 +135,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reporting.tasks.refresh_report_snapshots",
         "schedule": 3600,
     },
+    # Hourly: drop matching change-log rows every process has already seen (matching/services).
+    "matching-prune-index-changes": {
+        "task": "matching.tasks.prune_index_changes",
+        "schedule": 3600,
+    },
 }
 
 if REDIS_URL:
