@@ -322,7 +322,7 @@ def competition_award(request, pk: int):
                 apply_validation_error(form, exc)
             else:
                 messages.success(request, award_message(contract))
-                return redirect("buying:contract", pk=contract.pk)
+                return redirect("contracts:contract", pk=contract.pk)
     else:
         form = AwardForm(
             initial={

@@ -19,13 +19,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalogue.models import Lot, Offer
+from contracts.models import Contract
 from ndx.accounts.models import Organisation, User
 
 from . import services
 from .models import (
     ClarificationQuestion,
     CompetitionResponse,
-    Contract,
     Requirement,
     Shortlist,
 )

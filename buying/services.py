@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextvars
 import re
-import uuid
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -18,6 +17,8 @@ from django.utils import timezone
 
 from catalogue.models import Certification, Framework, HostingLocation, Lot, Offer
 from catalogue.search import search_offers
+from contracts.models import Contract
+from contracts.services import contract_create
 from ndx.accounts.models import Organisation, User
 from ndx.audit.services import audit_record
 from ndx.outbox import enqueue_on_commit
@@ -27,7 +28,6 @@ from .models import (
     ClarificationQuestion,
     CompetitionInvitation,
     CompetitionResponse,
-    Contract,
     FurtherCompetition,
     Requirement,
     SavedSearch,
@@ -942,26 +942,8 @@ def _shortlist_mark_awarded(actor: User, shortlist: Shortlist, contract: Contrac
 
 
 def _contract_create(*, actor: User, now: datetime, **fields) -> Contract:
-    """Write the contract, then give it its reference (which needs the row's id)."""
-    contract = Contract.objects.create(
-        reference=f"pending-{uuid.uuid4().hex[:20]}", awarded_by=actor, awarded_at=now, **fields
-    )
-    contract.reference = f"NDX-{now:%Y}-{contract.pk:05d}"
-    contract.save(update_fields=["reference"])
-    audit_record(
-        actor=actor,
-        action="contract.awarded",
-        obj=contract,
-        detail={
-            "route": contract.route,
-            "supplier": contract.supplier_id,
-            "offer": contract.offer_id,
-            "revision": contract.revision_id,
-            "unit_price": str(contract.unit_price),
-            "quantity": str(contract.quantity),
-            "value": str(contract.value),
-        },
-    )
+    """The contract (contracts app), and the shortlist it came from marked as awarded."""
+    contract = contract_create(actor=actor, now=now, **fields)
     if contract.shortlist_id:
         _shortlist_mark_awarded(actor, contract.shortlist, contract, now)
     return contract

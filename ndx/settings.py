@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ndx.reporting",
     "catalogue",
     "suppliers",
+    "contracts",
     "buying",
     "reviews",
     "matching",

@@ -10,7 +10,7 @@ import random
 
 from django.utils import timezone
 
-from buying.models import Contract
+from contracts.models import Contract
 from ndx.accounts.models import Membership, User
 
 from .models import Review

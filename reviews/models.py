@@ -37,9 +37,9 @@ class Review(models.Model):
         REJECTED = "rejected", "Rejected"
 
     contract = models.ForeignKey(
-        "buying.Contract", on_delete=models.PROTECT, related_name="reviews"
+        "contracts.Contract", on_delete=models.PROTECT, related_name="reviews"
     )
-    # Copied from the contract so that pages and summaries need no join through buying.
+    # Copied from the contract so that pages and summaries need no join through contracts.
     offer = models.ForeignKey("catalogue.Offer", on_delete=models.PROTECT, related_name="reviews")
     revision = models.ForeignKey(
         "catalogue.OfferRevision", on_delete=models.PROTECT, related_name="reviews"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from contracts.models import Contract
+
 
 class ReviewQuerySet(models.QuerySet):
     def published(self):
@@ -64,9 +66,4 @@ class ReviewReportQuerySet(models.QuerySet):
 
 def contracts_of(user):
     """The contracts held by the user's buyer organisation (another organisation's are absent)."""
-    from buying.models import Contract
-
-    organisation = user.organisation if user is not None and user.is_authenticated else None
-    if organisation is None or organisation.kind != "buyer":
-        return Contract.objects.none()
-    return Contract.objects.filter(organisation=organisation)
+    return Contract.objects.held_by(user)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from contracts.models import Contract
 from ndx.govuk import render_component
 
-from ..models import CompetitionInvitation, Contract, FurtherCompetition
+from ..models import CompetitionInvitation, FurtherCompetition
 
 register = template.Library()
 
@@ -25,17 +24,6 @@ OUTCOME_TAG_COLOURS = {
     "unsuccessful": "govuk-tag--orange",
     "cancelled": "govuk-tag--grey",
 }
-
-
-@register.filter
-def days(value) -> str:
-    """'23 days' for a duration; 'less than a day'; empty for none."""
-    if not isinstance(value, timedelta):
-        return ""
-    if value < timedelta(days=1):
-        return "less than a day"
-    count = value.days
-    return f"{count:,} day{'s' if count != 1 else ''}"
 
 
 @register.simple_tag

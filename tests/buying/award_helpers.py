@@ -14,10 +14,10 @@ from buying.models import (
     ClarificationQuestion,
     CompetitionInvitation,
     CompetitionResponse,
-    Contract,
     FurtherCompetition,
     Shortlist,
 )
+from contracts.models import Contract
 from ndx.audit.models import AuditEntry
 from tests.accounts.factories import BuyerOrganisationFactory, SupplierOrganisationFactory, member
 from tests.catalogue.factories import LotFactory, make_offer

@@ -11,11 +11,11 @@ from django.utils import timezone
 from buying import services
 from buying.models import (
     CompetitionInvitation,
-    Contract,
     FurtherCompetition,
     Requirement,
     Shortlist,
 )
+from contracts.models import Contract
 from ndx.audit.models import AuditEntry
 from suppliers.models import FrameworkMembership
 from tests.catalogue.factories import LotFactory

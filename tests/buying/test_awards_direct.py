@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from buying import services
-from buying.models import Contract, Requirement, Shortlist
+from buying.models import Requirement, Shortlist
 from catalogue.models import Offer
+from contracts.models import Contract
 from ndx.audit.models import AuditEntry
 from suppliers.models import FrameworkMembership
 from tests.catalogue.factories import LotFactory

@@ -11,9 +11,9 @@ from buying import services
 from buying.models import (
     ClarificationQuestion,
     CompetitionResponse,
-    Contract,
     FurtherCompetition,
 )
+from contracts.models import Contract
 from tests.catalogue.factories import LotFactory
 
 from .award_helpers import (
@@ -91,7 +91,7 @@ def test_direct_award_makes_the_contract_and_shows_the_saving(client, direct):
     contract = Contract.objects.get()
     assert response.redirect_chain[-1][0] == f"/buying/contracts/{contract.pk}/"
     page = response.content.decode()
-    assert "buying/awards/contract.html" in templates(response)
+    assert "contracts/contract.html" in templates(response)
     assert f"Contract {contract.reference} awarded to Northwind Digital Ltd" in page
     assert "Saving against the list price: £1,350.00" in page
     assert contract.value == Decimal("5400.00")
@@ -186,7 +186,7 @@ def test_register_totals_value_and_saving(client, direct):
     make_contract(direct, quantity="20", unit_price="12.50")  # 250, saving 50
     client.force_login(direct["buyer"])
     response = client.get("/buying/contracts/")
-    assert "buying/awards/contracts.html" in templates(response)
+    assert "contracts/contracts.html" in templates(response)
     page = response.content.decode()
     assert "£1,250.00" in page  # total value
     assert "£550.00" in page  # total saving
