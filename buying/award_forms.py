@@ -16,7 +16,7 @@ from django.utils import timezone
 from catalogue.forms.frameworks import DatePartsField, date_input_params
 from ndx.govuk import field_component
 
-from . import services
+from .services import terms as award_terms
 
 
 def _text(**kwargs) -> forms.CharField:
@@ -263,7 +263,7 @@ class ScoreForm(AffixMixin, forms.Form):
     def __init__(self, *args, competition=None, suggested_price=None, **kwargs):
         super().__init__(*args, **kwargs)
         weights = competition.weights
-        for key, _name in services.CRITERIA:
+        for key, _name in award_terms.CRITERIA:
             self.fields[f"{key}_score"].help_text = f"Weighted {weights[key]}%"
         if suggested_price is not None:
             self.fields["price_score"].help_text += (

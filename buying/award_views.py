@@ -20,9 +20,9 @@ from contracts.models import Contract
 from ndx.accounts.decorators import member_required
 from ndx.accounts.forms import apply_validation_error
 
-from . import services
 from .award_forms import DirectAwardForm
 from .models import Requirement, Shortlist, ShortlistItem
+from .services import awards as award_services
 
 buyer_required = member_required(kind="buyer")
 supplier_required = member_required(kind="supplier")
@@ -37,7 +37,7 @@ def award_message(contract: Contract) -> str:
 
 
 def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | None = None):
-    terms = services.direct_award_terms(shortlist_item=item, offer=offer)
+    terms = award_services.direct_award_terms(shortlist_item=item, offer=offer)
     revision = terms["revision"]
     requirements = None
     if item is None:
@@ -57,7 +57,7 @@ def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | 
             if data.get("requirement"):
                 requirement = requirements.filter(pk=data["requirement"]).first()
             try:
-                contract = services.direct_award_create(
+                contract = award_services.direct_award_create(
                     actor=request.user,
                     shortlist_item=item,
                     offer=offer,

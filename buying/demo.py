@@ -22,13 +22,19 @@ from catalogue.models import Lot, Offer
 from contracts.models import Contract
 from ndx.accounts.models import Organisation, User
 
-from . import services
 from .models import (
     ClarificationQuestion,
     CompetitionResponse,
     Requirement,
     Shortlist,
 )
+from .services import awards as award_services
+from .services import clarifications as clarification_services
+from .services import competitions as competition_services
+from .services import emails as award_emails
+from .services import responses as response_services
+from .services import shortlists as shortlist_services
+from .services import terms as award_terms
 
 LEEDS = "buyer.admin@leeds.gov.uk"
 MFT = "buyer.admin@mft.nhs.uk"
@@ -310,10 +316,12 @@ def _requirement(buyer: User, title: str, problem: str, lot: Lot, created: datet
 
 
 def _shortlist(buyer: User, requirement: Requirement, offers: list[Offer], frozen: datetime):
-    shortlist = services.shortlist_create(actor=buyer, name=f"Shortlist for {requirement.title}")
+    shortlist = shortlist_services.shortlist_create(
+        actor=buyer, name=f"Shortlist for {requirement.title}"
+    )
     for offer in offers:
-        services.shortlist_add_offer(actor=buyer, shortlist=shortlist, offer_id=offer.pk)
-    services.shortlist_freeze(actor=buyer, shortlist=shortlist)
+        shortlist_services.shortlist_add_offer(actor=buyer, shortlist=shortlist, offer_id=offer.pk)
+    shortlist_services.shortlist_freeze(actor=buyer, shortlist=shortlist)
     Shortlist.objects.filter(pk=shortlist.pk).update(
         requirement=requirement, created_at=frozen - timedelta(days=2), frozen_at=frozen
     )
@@ -339,7 +347,7 @@ def _seed_direct(spec: DirectAward, buyer: User, lots, now: datetime) -> bool:
     start = timezone.localdate(awarded) + timedelta(days=14)
     unit_price = _pence(item.price * (1 - spec.discount))
     quantity = max(Decimal("1"), (spec.budget / unit_price).quantize(Decimal("1")))
-    services.direct_award_create(
+    award_services.direct_award_create(
         actor=buyer,
         shortlist_item=item,
         justification=spec.justification,
@@ -361,7 +369,7 @@ def _add_months(day, months: int):
 
 def _seed_competition(spec: Competition, buyer: User, lot: Lot, now: datetime) -> bool:
     offers = _competition_offers(spec, lot)
-    if len(offers) < services.MIN_INVITED_SUPPLIERS:
+    if len(offers) < award_terms.MIN_INVITED_SUPPLIERS:
         return False
     created = now - timedelta(days=spec.created_days_ago)
     requirement = _requirement(buyer, spec.title, spec.problem, lot, created - timedelta(days=20))
@@ -369,7 +377,7 @@ def _seed_competition(spec: Competition, buyer: User, lot: Lot, now: datetime) -
     deadline = (created + timedelta(days=21)).replace(hour=17, minute=0, second=0, microsecond=0)
     start = timezone.localdate(deadline) + timedelta(days=28)
     quality, price, social = spec.weights
-    competition = services.competition_create(
+    competition = competition_services.competition_create(
         actor=buyer,
         shortlist=shortlist,
         data={
@@ -390,7 +398,7 @@ def _seed_competition(spec: Competition, buyer: User, lot: Lot, now: datetime) -
         },
         now=created,
     )
-    services.competition_publish(actor=buyer, competition=competition, now=created)
+    competition_services.competition_publish(actor=buyer, competition=competition, now=created)
     invitations = list(competition.invitations.select_related("supplier").order_by("pk"))
     if spec.question:
         asked = ClarificationQuestion.objects.create(
@@ -399,7 +407,7 @@ def _seed_competition(spec: Competition, buyer: User, lot: Lot, now: datetime) -
             question=spec.question[0],
             asked_at=created + timedelta(days=2),
         )
-        services.clarification_answer(
+        clarification_services.clarification_answer(
             actor=buyer, question=asked, answer=spec.question[1], now=created + timedelta(days=3)
         )
     # Who responds: every invited supplier in turn, except (when still open) the first, so the
@@ -423,10 +431,10 @@ def _seed_competition(spec: Competition, buyer: User, lot: Lot, now: datetime) -
         )
     if not spec.awarded:
         return True
-    suggested = services.price_score_suggestions(competition)
+    suggested = response_services.price_score_suggestions(competition)
     scored = deadline + timedelta(days=2)
     for response, (_d, quality_score, social_score) in zip(responses, spec.responses, strict=False):
-        services.response_score(
+        response_services.response_score(
             actor=buyer,
             response=response,
             quality=quality_score,
@@ -434,12 +442,12 @@ def _seed_competition(spec: Competition, buyer: User, lot: Lot, now: datetime) -
             social_value=social_score,
             now=scored,
         )
-    ranking = services.competition_ranking(competition)
-    services.competition_award(
+    ranking = award_services.competition_ranking(competition)
+    award_services.competition_award(
         actor=buyer,
         competition=competition,
         response=ranking[0],
-        rationale=services.competition_award_rationale(competition),
+        rationale=award_services.competition_award_rationale(competition),
         kpis=spec.kpis,
         unsuccessful_feedback="Thank you for your response. We would welcome you bidding "
         "for our future work.",
@@ -467,7 +475,7 @@ def seed(out, context: dict) -> dict:
         .values_list("organisation_id", "title")
     )
     created = 0
-    with services.award_emails_off():
+    with award_emails.award_emails_off():
         for spec in DIRECT_AWARDS:
             buyer = buyers.get(spec.buyer)
             if buyer and (buyer.organisation.pk, spec.title) not in done:

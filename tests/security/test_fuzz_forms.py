@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from buying.models import Requirement, SavedSearch
-from buying.services import REQUIREMENT_STEPS
+from buying.services.requirements import REQUIREMENT_STEPS
 from catalogue.models import Framework, OfferRevision
 from contracts.models import Contract
 from reviews.models import Review

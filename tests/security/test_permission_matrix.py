@@ -32,7 +32,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from buying.services import REQUIREMENT_STEPS
+from buying.services.requirements import REQUIREMENT_STEPS
 
 from .conftest import ROLES, changed_tables, fingerprint, sign_in
 
