@@ -34,9 +34,9 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(supplier=organisation)
 
     def with_open_reports(self):
-        from .models import ReviewReport
-
-        return self.filter(Exists(ReviewReport.objects.open().filter(review=OuterRef("pk"))))
+        # The report model through the reverse relation, so this module needs no models import.
+        reports = self.model._meta.get_field("reports").related_model
+        return self.filter(Exists(reports.objects.open().filter(review=OuterRef("pk"))))
 
     def needing_moderation(self):
         """Held reviews, and published ones that someone has reported."""
