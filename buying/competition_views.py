@@ -129,7 +129,7 @@ def competition_create(request, pk: int):
 @buyer_required
 def competition_edit(request, pk: int):
     competition = _competition(request, pk)
-    if competition.status != FurtherCompetition.Status.DRAFT:
+    if not competition.is_draft:
         messages.error(request, "The invitations have been sent, so the competition cannot change.")
         return redirect("buying:competition", pk=competition.pk)
     items = list(competition.shortlist.items.all())
@@ -303,7 +303,7 @@ def response_score(request, pk: int, response_pk: int):
 @buyer_required
 def competition_award(request, pk: int):
     competition = _competition(request, pk)
-    if competition.status != FurtherCompetition.Status.OPEN:
+    if not competition.is_open:
         messages.info(request, f"This competition is {competition.get_status_display().lower()}.")
         return redirect("buying:competition", pk=competition.pk)
     ranking = award_services.competition_ranking(competition)

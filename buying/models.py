@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ndx.lifecycle import Lifecycle, Move
+
 from .querysets import (
     CompetitionInvitationQuerySet,
     FurtherCompetitionQuerySet,
@@ -32,6 +34,10 @@ class Requirement(models.Model):
         SIX_MONTHS = "6m", "Within 6 months"
         TWELVE_MONTHS = "12m", "Within 12 months"
         FLEXIBLE = "flexible", "Flexible"
+
+    # Answered one question a page while a draft; submitting runs the matcher. Submitted is
+    # final (copy it to change it).
+    LIFECYCLE = Lifecycle("status", {"submit": Move(from_="draft", to="submitted")})
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="requirements"
@@ -86,6 +92,10 @@ class Requirement(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    @property
+    def can_submit(self) -> bool:
+        return self.LIFECYCLE.can(self, "submit")
+
     def matching_text(self) -> str:
         """The words the matcher reads: the need first, then must-haves, then the rest."""
         parts = [self.title, self.problem, *self.must_haves, *self.nice_to_haves]
@@ -123,6 +133,23 @@ class Shortlist(models.Model):
         AWARDED = "awarded", "Awarded"
         CANCELLED = "cancelled", "Cancelled"
         NONE_SUITABLE = "none_suitable", "None suitable"
+
+    # Open while offers are added; freezing pins every item to its revision and price then.
+    LIFECYCLE = Lifecycle("status", {"freeze": Move(from_="open", to="frozen", verb="freeze")})
+    # Once frozen, the outcome is recorded once: by a buyer, or "awarded" by the first award.
+    OUTCOME_LIFECYCLE = Lifecycle(
+        "outcome",
+        {
+            "award": Move(from_="", to="awarded", verb="record an award on"),
+            "cancel": Move(from_="", to="cancelled", verb="record as cancelled"),
+            "find_none_suitable": Move(from_="", to="none_suitable", verb="record an outcome on"),
+        },
+    )
+    OUTCOME_MOVES = {
+        "awarded": "award",
+        "cancelled": "cancel",
+        "none_suitable": "find_none_suitable",
+    }
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="shortlists"
@@ -169,6 +196,19 @@ class Shortlist(models.Model):
     def is_frozen(self) -> bool:
         return self.status == self.Status.FROZEN
 
+    @property
+    def can_freeze(self) -> bool:
+        return self.LIFECYCLE.can(self, "freeze")
+
+    @property
+    def can_record_outcome(self) -> bool:
+        return self.is_frozen and bool(self.OUTCOME_LIFECYCLE.allowed(self))
+
+    @property
+    def can_award(self) -> bool:
+        """Frozen, and not recorded as anything but awarded: more can be awarded from it."""
+        return self.is_frozen and self.outcome in ("", self.Outcome.AWARDED)
+
 
 class ShortlistItem(models.Model):
     """One offer on a shortlist, with what it said and cost when the list was frozen."""
@@ -211,6 +251,17 @@ class FurtherCompetition(models.Model):
         OPEN = "open", "Invitations sent"
         AWARDED = "awarded", "Awarded"
         CANCELLED = "cancelled", "Cancelled"
+
+    # A draft is edited and published (the invitations go out); an open competition takes
+    # questions and responses until the deadline, then is awarded. Either can be cancelled.
+    LIFECYCLE = Lifecycle(
+        "status",
+        {
+            "publish": Move(from_="draft", to="open", verb="send the invitations for"),
+            "award": Move(from_="open", to="awarded"),
+            "cancel": Move(from_=["draft", "open"], to="cancelled"),
+        },
+    )
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="competitions"
@@ -292,8 +343,33 @@ class FurtherCompetition(models.Model):
         return self.is_past_deadline()
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def is_awarded(self) -> bool:
+        return self.status == self.Status.AWARDED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def can_publish(self) -> bool:
+        return self.LIFECYCLE.can(self, "publish")
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.LIFECYCLE.can(self, "cancel")
+
+    @property
+    def can_award(self) -> bool:
+        """Open and past its deadline (scoring every response is checked by the award)."""
+        return self.LIFECYCLE.can(self, "award") and self.past_deadline
 
     @property
     def accepting_responses(self) -> bool:
@@ -309,6 +385,16 @@ class CompetitionInvitation(models.Model):
         SUCCESSFUL = "successful", "Successful"
         UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
         CANCELLED = "cancelled", "Competition cancelled"
+
+    # Decided once, when the competition is awarded or cancelled.
+    LIFECYCLE = Lifecycle(
+        "outcome",
+        {
+            "succeed": Move(from_="", to="successful", verb="record success on"),
+            "fail": Move(from_="", to="unsuccessful", verb="record failure on"),
+            "cancel": Move(from_="", to="cancelled"),
+        },
+    )
 
     competition = models.ForeignKey(
         FurtherCompetition, on_delete=models.CASCADE, related_name="invitations"
@@ -339,6 +425,14 @@ class CompetitionInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier} invited to {self.competition}"
+
+    @property
+    def is_successful(self) -> bool:
+        return self.outcome == self.Outcome.SUCCESSFUL
+
+    @property
+    def is_unsuccessful(self) -> bool:
+        return self.outcome == self.Outcome.UNSUCCESSFUL
 
 
 class ClarificationQuestion(models.Model):

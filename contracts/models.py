@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ndx.lifecycle import Lifecycle, Move
+
 from .querysets import ContractQuerySet
 
 
@@ -22,6 +24,16 @@ class Contract(models.Model):
         ACTIVE = "active", "Active"
         ENDED = "ended", "Ended"
         TERMINATED = "terminated", "Terminated early"
+
+    # Active from the award; it ends at the end of its term, or is terminated early. (No page
+    # ends or terminates a contract yet: the states are declared for reporting (OCDS) to read.)
+    LIFECYCLE = Lifecycle(
+        "status",
+        {
+            "end": Move(from_="active", to="ended"),
+            "terminate": Move(from_="active", to="terminated"),
+        },
+    )
 
     reference = models.CharField(max_length=30, unique=True)
     organisation = models.ForeignKey(
@@ -97,6 +109,14 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_direct_award(self) -> bool:
+        return self.route == self.Route.DIRECT_AWARD
 
     @property
     def saving(self):

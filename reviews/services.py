@@ -299,10 +299,9 @@ def review_publish(*, actor: User, review: Review) -> Review:
     """Staff publish a review that moderation held."""
     require_staff(actor, "publish reviews")
     review = Review.objects.select_for_update().get(pk=review.pk)
-    if review.status != Review.Status.HELD:
-        raise ValidationError("This review is not waiting for moderation.")
+    Review.LIFECYCLE.check(review, "publish", message="This review is not waiting for moderation.")
     now = timezone.now()
-    review.status = Review.Status.PUBLISHED
+    Review.LIFECYCLE.apply(review, "publish")
     review.published_at = now
     review.moderated_by = actor
     review.moderated_at = now
@@ -323,11 +322,10 @@ def review_reject(*, actor: User, review: Review, reason: str) -> Review:
         raise ValidationError({"reason": "Enter the reason for rejecting the review"})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": f"The reason must be {REASON_MAX:,} characters or fewer"})
-    if review.status == Review.Status.REJECTED:
-        raise ValidationError("This review has already been rejected.")
+    Review.LIFECYCLE.check(review, "reject", message="This review has already been rejected.")
     was_published = review.is_published
     now = timezone.now()
-    review.status = Review.Status.REJECTED
+    Review.LIFECYCLE.apply(review, "reject")
     review.rejection_reason = reason
     review.moderated_by = actor
     review.moderated_at = now

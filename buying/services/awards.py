@@ -45,9 +45,9 @@ from .terms import (
 
 def _shortlist_mark_awarded(actor: User, shortlist: Shortlist, contract: Contract, now) -> None:
     locked = Shortlist.objects.select_for_update().get(pk=shortlist.pk)
-    if locked.outcome:
-        return
-    locked.outcome = Shortlist.Outcome.AWARDED
+    if not Shortlist.OUTCOME_LIFECYCLE.can(locked, "award"):
+        return  # an earlier award (or the buyer) recorded the outcome already
+    Shortlist.OUTCOME_LIFECYCLE.apply(locked, "award")
     locked.outcome_note = f"Contract {contract.reference} awarded to {contract.supplier}"
     locked.outcome_recorded_at = now
     locked.outcome_recorded_by = actor
@@ -266,10 +266,12 @@ def competition_award(
     now = now or timezone.now()
     own_organisation(actor, competition)
     locked = FurtherCompetition.objects.select_for_update().get(pk=competition.pk)
-    if locked.status != FurtherCompetition.Status.OPEN:
-        raise ValidationError(
-            f"This competition is {locked.get_status_display().lower()}, so it cannot be awarded."
-        )
+    FurtherCompetition.LIFECYCLE.check(
+        locked,
+        "award",
+        message=f"This competition is {locked.get_status_display().lower()}, so it cannot be "
+        "awarded.",
+    )
     if not locked.is_past_deadline(now):
         raise ValidationError(
             f"You can award once the deadline has passed ({deadline_text(locked.deadline)})."
@@ -347,7 +349,7 @@ def competition_award(
         justification=cleaned["rationale"],
         time_to_award=time_to_award(started, now),
     )
-    locked.status = FurtherCompetition.Status.AWARDED
+    FurtherCompetition.LIFECYCLE.apply(locked, "award")
     locked.rationale = cleaned["rationale"]
     locked.unsuccessful_feedback = extra
     locked.contract = contract
@@ -355,12 +357,12 @@ def competition_award(
     locked.save()
     for other in locked.invitations.select_related("supplier").prefetch_related("response"):
         if other.pk == invitation.pk:
-            other.outcome = CompetitionInvitation.Outcome.SUCCESSFUL
+            CompetitionInvitation.LIFECYCLE.apply(other, "succeed")
             other.feedback = (
                 f"Your response was successful, with a weighted score of {_scores_text(chosen)}."
             )
         else:
-            other.outcome = CompetitionInvitation.Outcome.UNSUCCESSFUL
+            CompetitionInvitation.LIFECYCLE.apply(other, "fail")
             other.feedback = _unsuccessful_feedback(other, chosen, extra)
         other.save(update_fields=["outcome", "feedback"])
     audit_record(

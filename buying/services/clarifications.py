@@ -59,7 +59,7 @@ def clarification_answer(
     locked = ClarificationQuestion.objects.select_for_update().get(pk=question.pk)
     if locked.is_answered:
         raise ValidationError("This question has already been answered.")
-    if question.competition.status != FurtherCompetition.Status.OPEN:
+    if not question.competition.is_open:
         raise ValidationError("Questions can only be answered while the competition is open.")
     errors, cleaned = {}, {}
     try:

@@ -50,7 +50,7 @@ def deadline_text(deadline: datetime) -> str:
 
 
 def accepting(competition: FurtherCompetition, now: datetime, what: str) -> None:
-    if competition.status != FurtherCompetition.Status.OPEN:
+    if not competition.is_open:
         raise ValidationError(
             f"This competition is {competition.get_status_display().lower()}: "
             f"{what} are no longer accepted."

@@ -201,7 +201,7 @@ def _invitable_items(shortlist: Shortlist, item_ids) -> list[ShortlistItem]:
 def _draft(actor: User, competition: FurtherCompetition) -> FurtherCompetition:
     own_organisation(actor, competition)
     locked = FurtherCompetition.objects.select_for_update().get(pk=competition.pk)
-    if locked.status != FurtherCompetition.Status.DRAFT:
+    if not locked.is_draft:
         raise ValidationError("The invitations have been sent, so the competition cannot change.")
     return locked
 
@@ -313,7 +313,7 @@ def competition_publish(
         raise ValidationError("The deadline has passed: change it before sending the invitations.")
     for invitation in invitations:
         still_buyable(invitation.offer, invitation.supplier.name)
-    locked.status = FurtherCompetition.Status.OPEN
+    FurtherCompetition.LIFECYCLE.apply(locked, "publish")
     locked.published_at = now
     locked.save(update_fields=["status", "published_at", "updated_at"])
     audit_record(
@@ -334,19 +334,20 @@ def competition_cancel(
     """Stop a competition before it is awarded; invited suppliers are told why."""
     own_organisation(actor, competition)
     locked = FurtherCompetition.objects.select_for_update().get(pk=competition.pk)
-    if locked.status in (FurtherCompetition.Status.AWARDED, FurtherCompetition.Status.CANCELLED):
-        raise ValidationError(
-            f"This competition has already been {locked.get_status_display().lower()}."
-        )
+    FurtherCompetition.LIFECYCLE.check(
+        locked,
+        "cancel",
+        message=f"This competition has already been {locked.get_status_display().lower()}.",
+    )
     reason = award_text(reason, "reason", "Enter why you are cancelling the competition")
-    was_open = locked.status == FurtherCompetition.Status.OPEN
-    locked.status = FurtherCompetition.Status.CANCELLED
+    was_open = locked.is_open
+    FurtherCompetition.LIFECYCLE.apply(locked, "cancel")
     locked.cancelled_reason = reason
     locked.save(update_fields=["status", "cancelled_reason", "updated_at"])
-    locked.invitations.update(
-        outcome=CompetitionInvitation.Outcome.CANCELLED,
-        feedback=f"The buyer cancelled this competition: {reason}",
-    )
+    for invitation in locked.invitations.all():
+        CompetitionInvitation.LIFECYCLE.apply(invitation, "cancel")
+        invitation.feedback = f"The buyer cancelled this competition: {reason}"
+        invitation.save(update_fields=["outcome", "feedback"])
     audit_record(actor=actor, action="competition.cancelled", obj=locked, detail={"reason": reason})
     if was_open:
         competition_emails_queue(locked, "outcome")

@@ -47,7 +47,7 @@ def competition_email_send(*, invitation_id: int, kind: str) -> None:
         "deadline": deadline_text(competition.deadline),
     }
     if kind == "invited":
-        if competition.status != FurtherCompetition.Status.OPEN:
+        if not competition.is_open:
             return
         subject = f"Invitation to a further competition: {competition.title}"
         template = "buying/awards/email/invitation.txt"

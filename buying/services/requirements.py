@@ -375,7 +375,7 @@ def requirement_submit(*, actor: User, requirement: Requirement) -> Requirement:
     errors = requirement_missing(locked)
     if errors:
         raise ValidationError(errors)
-    locked.status = Requirement.Status.SUBMITTED
+    Requirement.LIFECYCLE.apply(locked, "submit")
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
     audit_record(actor=actor, action="requirement.submitted", obj=locked)

@@ -146,7 +146,7 @@ def response_score(
         ]
     )
     own_organisation(actor, competition)
-    if competition.status != FurtherCompetition.Status.OPEN:
+    if not competition.is_open:
         raise ValidationError(
             f"This competition is {competition.get_status_display().lower()}: "
             "its scores can no longer change."

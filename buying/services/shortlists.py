@@ -117,8 +117,7 @@ def shortlist_freeze(*, actor: User, shortlist: Shortlist) -> Shortlist:
     """Freeze an open shortlist: each item is pinned to the offer's published revision now."""
     own_organisation(actor, shortlist)
     shortlist = Shortlist.objects.select_for_update().get(pk=shortlist.pk)
-    if shortlist.is_frozen:
-        raise ValidationError("This shortlist is already frozen.")
+    Shortlist.LIFECYCLE.check(shortlist, "freeze", message="This shortlist is already frozen.")
     items = list(shortlist.items.select_related("offer__published_revision"))
     if not items:
         raise ValidationError("Add at least one offer before freezing the shortlist.")
@@ -142,7 +141,7 @@ def shortlist_freeze(*, actor: User, shortlist: Shortlist) -> Shortlist:
         )
         item.pricing_model, item.vat = revision.pricing_model, revision.vat
         item.save()
-    shortlist.status = Shortlist.Status.FROZEN
+    Shortlist.LIFECYCLE.apply(shortlist, "freeze")
     shortlist.frozen_at = timezone.now()
     shortlist.frozen_by = actor
     shortlist.save()
@@ -163,14 +162,14 @@ def shortlist_record_outcome(
     shortlist = Shortlist.objects.select_for_update().get(pk=shortlist.pk)
     if not shortlist.is_frozen:
         raise ValidationError("Freeze the shortlist before recording its outcome.")
-    if shortlist.outcome:
+    if not Shortlist.OUTCOME_LIFECYCLE.allowed(shortlist):
         raise ValidationError("The outcome has already been recorded.")
     if outcome not in Shortlist.Outcome.values:
         raise ValidationError({"outcome": "Select the outcome"})
     note = (note or "").strip()
     if len(note) > 2000:
         raise ValidationError({"note": "The note must be 2,000 characters or fewer"})
-    shortlist.outcome = outcome
+    Shortlist.OUTCOME_LIFECYCLE.apply(shortlist, Shortlist.OUTCOME_MOVES[outcome])
     shortlist.outcome_note = note
     shortlist.outcome_recorded_at = timezone.now()
     shortlist.outcome_recorded_by = actor

@@ -30,7 +30,7 @@ OUTCOME_TAG_COLOURS = {
 def competition_tag(competition: FurtherCompetition) -> SafeString:
     text = competition.get_status_display()
     colour = COMPETITION_TAG_COLOURS.get(competition.status)
-    if competition.status == "open" and competition.past_deadline:
+    if competition.is_open and competition.past_deadline:
         text, colour = "Closed for responses", "govuk-tag--yellow"
     return render_component("tag", {"text": text, "classes": colour})
 
@@ -81,7 +81,7 @@ def shortlist_award_actions(shortlist):
     return {
         "shortlist": shortlist,
         "items": items,
-        "can_award": shortlist.is_frozen and shortlist.outcome in ("", shortlist.Outcome.AWARDED),
+        "can_award": shortlist.can_award,
         "competitions": list(shortlist.competitions.all()),
         "contracts": list(shortlist.contracts.select_related("supplier")),
     }
