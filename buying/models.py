@@ -76,6 +76,7 @@ class Requirement(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "status"], name="requirement_org_status")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(budget_min__isnull=True)
@@ -182,6 +183,7 @@ class Shortlist(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "status"], name="shortlist_org_status")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(outcome="") | models.Q(status="frozen"),
@@ -264,7 +266,7 @@ class FurtherCompetition(models.Model):
     )
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="competitions"
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="competitions"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -305,6 +307,7 @@ class FurtherCompetition(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "status"], name="competition_org_status")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(

@@ -91,6 +91,7 @@ class Contract(models.Model):
         # The table keeps its name from when contracts lived in buying (no data was moved).
         db_table = "buying_contract"
         ordering = ["-awarded_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "status"], name="contract_org_status")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__gt=models.F("start_date")),

@@ -114,3 +114,15 @@ def test_refusals_keep_the_services_messages():
     assert exc.value.messages == [
         "You cannot send the invitations for this further competition while it is awarded."
     ]
+
+
+@pytest.mark.django_db
+def test_an_organisation_with_a_competition_cannot_be_deleted():
+    from django.db.models import ProtectedError
+
+    from tests.buying.award_helpers import CompetitionSetup
+
+    competition = CompetitionSetup().create()
+    with pytest.raises(ProtectedError):
+        competition.organisation.delete()
+    assert FurtherCompetition.objects.filter(pk=competition.pk).exists()
