@@ -1,8 +1,9 @@
 """Forms for direct awards, further competitions, responses, scores and contracts.
 
 The forms only describe the questions (labels, hints, widgets) and turn typed dates into dates;
-every rule about the answers is in buying.services, so a page and a service call from anywhere
-else give the same errors. Text fields therefore accept anything the browser sends.
+every rule about the answers is in buying.services (terms, awards, competitions, responses), so a
+page and a service call from anywhere else give the same errors. Text fields therefore accept
+anything the browser sends.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Forms for the requirement questions, one a page.
 
 The forms only describe the questions (labels, hints, widgets); every rule about the answers is
-in buying.services (requirement_answer), so a question asked here and a service call from
-anywhere else give the same errors. The forms therefore accept anything the browser sends.
+in buying.services.requirements (requirement_answer), so a question asked here and a service
+call from anywhere else give the same errors. The forms therefore accept anything the browser sends.
 """
 
 from __future__ import annotations
