@@ -1,8 +1,9 @@
 """Forms for direct awards, further competitions, responses, scores and contracts.
 
 The forms only describe the questions (labels, hints, widgets) and turn typed dates into dates;
-every rule about the answers is in buying.services, so a page and a service call from anywhere
-else give the same errors. Text fields therefore accept anything the browser sends.
+every rule about the answers is in buying.services (terms, awards, competitions, responses), so a
+page and a service call from anywhere else give the same errors. Text fields therefore accept
+anything the browser sends.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.utils import timezone
 from catalogue.forms.frameworks import DatePartsField, date_input_params
 from ndx.govuk import field_component
 
-from . import services
+from .services import terms as award_terms
 
 
 def _text(**kwargs) -> forms.CharField:
@@ -263,7 +264,7 @@ class ScoreForm(AffixMixin, forms.Form):
     def __init__(self, *args, competition=None, suggested_price=None, **kwargs):
         super().__init__(*args, **kwargs)
         weights = competition.weights
-        for key, _name in services.CRITERIA:
+        for key, _name in award_terms.CRITERIA:
             self.fields[f"{key}_score"].help_text = f"Weighted {weights[key]}%"
         if suggested_price is not None:
             self.fields["price_score"].help_text += (

@@ -1,4 +1,4 @@
-"""Direct awards, and contract registers for buyers and suppliers.
+"""Direct awards (contract registers and pages are in contracts.views).
 
 Each page fetches through an organisation-scoped queryset (another organisation gets 404), takes
 the form, calls one service and redirects.
@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from catalogue.models import Offer
 from catalogue.templatetags.catalogue_tags import money
+from contracts.models import Contract
 from ndx.accounts.decorators import member_required
 from ndx.accounts.forms import apply_validation_error
-from ndx.audit.models import AuditEntry
 
-from . import services
 from .award_forms import DirectAwardForm
-from .models import Contract, Requirement, Shortlist, ShortlistItem
+from .models import Requirement, Shortlist, ShortlistItem
+from .services import awards as award_services
 
 buyer_required = member_required(kind="buyer")
 supplier_required = member_required(kind="supplier")
@@ -37,7 +37,7 @@ def award_message(contract: Contract) -> str:
 
 
 def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | None = None):
-    terms = services.direct_award_terms(shortlist_item=item, offer=offer)
+    terms = award_services.direct_award_terms(shortlist_item=item, offer=offer)
     revision = terms["revision"]
     requirements = None
     if item is None:
@@ -57,7 +57,7 @@ def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | 
             if data.get("requirement"):
                 requirement = requirements.filter(pk=data["requirement"]).first()
             try:
-                contract = services.direct_award_create(
+                contract = award_services.direct_award_create(
                     actor=request.user,
                     shortlist_item=item,
                     offer=offer,
@@ -73,7 +73,7 @@ def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | 
                 apply_validation_error(form, exc)
             else:
                 messages.success(request, award_message(contract))
-                return redirect("buying:contract", pk=contract.pk)
+                return redirect("contracts:contract", pk=contract.pk)
     else:
         start = timezone.localdate() + timedelta(days=14)
         form = DirectAwardForm(
@@ -120,61 +120,3 @@ def direct_award_item(request, pk: int, item_pk: int):
 def direct_award_offer(request, offer_pk: int):
     offer = get_object_or_404(Offer.objects.buyable().with_content(), pk=offer_pk)
     return _direct_award(request, offer=offer)
-
-
-def _register(request, *, supplier: bool):
-    organisation = request.user.organisation
-    contracts = Contract.objects.visible_to(request.user)
-    contracts = (
-        contracts.for_supplier(organisation) if supplier else contracts.for_buyer(organisation)
-    )
-    return render(
-        request,
-        "buying/awards/contracts.html",
-        {
-            "organisation": organisation,
-            "contracts": contracts.with_saving().select_related("organisation", "supplier"),
-            "totals": contracts.totals(),
-            "supplier_view": supplier,
-        },
-    )
-
-
-@buyer_required
-def contracts(request):
-    return _register(request, supplier=False)
-
-
-@supplier_required
-def supplier_contracts(request):
-    return _register(request, supplier=True)
-
-
-def _contract(request, pk: int, *, supplier: bool):
-    contract = get_object_or_404(
-        Contract.objects.visible_to(request.user).select_related(
-            "organisation", "supplier", "offer", "revision", "requirement", "shortlist"
-        ),
-        pk=pk,
-    )
-    competition = getattr(contract, "competition", None)
-    return render(
-        request,
-        "buying/awards/contract.html",
-        {
-            "contract": contract,
-            "competition": competition,
-            "supplier_view": supplier,
-            "audit": AuditEntry.objects.for_object(contract).select_related("actor")[:20],
-        },
-    )
-
-
-@buyer_required
-def contract_detail(request, pk: int):
-    return _contract(request, pk, supplier=False)
-
-
-@supplier_required
-def supplier_contract(request, pk: int):
-    return _contract(request, pk, supplier=True)

@@ -22,7 +22,6 @@ from ndx.accounts.forms import apply_validation_error
 from ndx.audit.models import AuditEntry
 from ndx.ratelimit import rate_limited
 
-from . import services
 from .award_forms import (
     AnswerForm,
     AwardForm,
@@ -39,6 +38,10 @@ from .models import (
     FurtherCompetition,
     Shortlist,
 )
+from .services import awards as award_services
+from .services import clarifications as clarification_services
+from .services import competitions as competition_services
+from .services import responses as response_services
 
 buyer_required = member_required(kind="buyer")
 supplier_required = member_required(kind="supplier")
@@ -102,7 +105,7 @@ def competition_create(request, pk: int):
         form = CompetitionForm(request.POST, items=items)
         if form.is_valid():
             try:
-                competition = services.competition_create(
+                competition = competition_services.competition_create(
                     actor=request.user, shortlist=shortlist, data=form.service_data()
                 )
             except ValidationError as exc:
@@ -126,7 +129,7 @@ def competition_create(request, pk: int):
 @buyer_required
 def competition_edit(request, pk: int):
     competition = _competition(request, pk)
-    if competition.status != FurtherCompetition.Status.DRAFT:
+    if not competition.is_draft:
         messages.error(request, "The invitations have been sent, so the competition cannot change.")
         return redirect("buying:competition", pk=competition.pk)
     items = list(competition.shortlist.items.all())
@@ -134,7 +137,7 @@ def competition_edit(request, pk: int):
         form = CompetitionForm(request.POST, items=items)
         if form.is_valid():
             try:
-                services.competition_update(
+                competition_services.competition_update(
                     actor=request.user, competition=competition, data=form.service_data()
                 )
             except ValidationError as exc:
@@ -175,7 +178,7 @@ def competition_detail(request, pk: int):
         "sealed": not competition.past_deadline,
         "questions": competition.questions.select_related("invitation__supplier"),
         "all_scored": bool(responses) and all(r.is_scored for r in responses),
-        "ranking": services.competition_ranking(competition),
+        "ranking": award_services.competition_ranking(competition),
         "audit": AuditEntry.objects.for_object(competition).select_related("actor")[:20],
     }
     return render(request, "buying/awards/competition.html", context)
@@ -186,7 +189,7 @@ def competition_detail(request, pk: int):
 def competition_publish(request, pk: int):
     competition = _competition(request, pk)
     try:
-        services.competition_publish(actor=request.user, competition=competition)
+        competition_services.competition_publish(actor=request.user, competition=competition)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -204,7 +207,7 @@ def competition_cancel(request, pk: int):
     form = CancelCompetitionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.competition_cancel(
+            competition_services.competition_cancel(
                 actor=request.user, competition=competition, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
@@ -231,7 +234,7 @@ def clarification_answer(request, pk: int, question_pk: int):
         form = AnswerForm(request.POST)
         if form.is_valid():
             try:
-                services.clarification_answer(
+                clarification_services.clarification_answer(
                     actor=request.user,
                     question=question,
                     answer=form.cleaned_data["answer"],
@@ -264,13 +267,13 @@ def response_score(request, pk: int, response_pk: int):
     if not competition.past_deadline:
         messages.info(request, "Responses are sealed until the deadline.")
         return redirect("buying:competition", pk=competition.pk)
-    suggested = services.price_score_suggestions(competition).get(response.pk)
+    suggested = response_services.price_score_suggestions(competition).get(response.pk)
     form_kwargs = {"competition": competition, "suggested_price": suggested}
     if request.method == "POST":
         form = ScoreForm(request.POST, **form_kwargs)
         if form.is_valid():
             try:
-                services.response_score(
+                response_services.response_score(
                     actor=request.user,
                     response=response,
                     quality=form.cleaned_data["quality_score"],
@@ -300,17 +303,17 @@ def response_score(request, pk: int, response_pk: int):
 @buyer_required
 def competition_award(request, pk: int):
     competition = _competition(request, pk)
-    if competition.status != FurtherCompetition.Status.OPEN:
+    if not competition.is_open:
         messages.info(request, f"This competition is {competition.get_status_display().lower()}.")
         return redirect("buying:competition", pk=competition.pk)
-    ranking = services.competition_ranking(competition)
+    ranking = award_services.competition_ranking(competition)
     if request.method == "POST":
         form = AwardForm(request.POST, ranking=ranking)
         if form.is_valid():
             data = form.cleaned_data
             chosen = next((r for r in ranking if str(r.pk) == data["response"]), None)
             try:
-                contract = services.competition_award(
+                contract = award_services.competition_award(
                     actor=request.user,
                     competition=competition,
                     response=chosen,
@@ -322,12 +325,12 @@ def competition_award(request, pk: int):
                 apply_validation_error(form, exc)
             else:
                 messages.success(request, award_message(contract))
-                return redirect("buying:contract", pk=contract.pk)
+                return redirect("contracts:contract", pk=contract.pk)
     else:
         form = AwardForm(
             initial={
                 "response": str(ranking[0].pk) if ranking else None,
-                "rationale": services.competition_award_rationale(competition),
+                "rationale": award_services.competition_award_rationale(competition),
             },
             ranking=ranking,
         )
@@ -395,7 +398,7 @@ def supplier_question(request, pk: int):
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
-            services.clarification_ask(
+            clarification_services.clarification_ask(
                 actor=request.user, invitation=invitation, question=form.cleaned_data["question"]
             )
         except ValidationError as exc:
@@ -419,7 +422,7 @@ def supplier_response(request, pk: int):
         form = ResponseForm(request.POST, invitation=invitation)
         if form.is_valid():
             try:
-                services.response_submit(
+                response_services.response_submit(
                     actor=request.user,
                     invitation=invitation,
                     unit_price=form.cleaned_data["unit_price"],

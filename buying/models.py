@@ -7,9 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ndx.lifecycle import Lifecycle, Move
+
 from .querysets import (
     CompetitionInvitationQuerySet,
-    ContractQuerySet,
     FurtherCompetitionQuerySet,
     RequirementQuerySet,
     SavedSearchQuerySet,
@@ -33,6 +34,10 @@ class Requirement(models.Model):
         SIX_MONTHS = "6m", "Within 6 months"
         TWELVE_MONTHS = "12m", "Within 12 months"
         FLEXIBLE = "flexible", "Flexible"
+
+    # Answered one question a page while a draft; submitting runs the matcher. Submitted is
+    # final (copy it to change it).
+    LIFECYCLE = Lifecycle("status", {"submit": Move(from_="draft", to="submitted")})
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="requirements"
@@ -71,6 +76,7 @@ class Requirement(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "status"], name="requirement_org_status")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(budget_min__isnull=True)
@@ -86,6 +92,10 @@ class Requirement(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def can_submit(self) -> bool:
+        return self.LIFECYCLE.can(self, "submit")
 
     def matching_text(self) -> str:
         """The words the matcher reads: the need first, then must-haves, then the rest."""
@@ -125,6 +135,23 @@ class Shortlist(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         NONE_SUITABLE = "none_suitable", "None suitable"
 
+    # Open while offers are added; freezing pins every item to its revision and price then.
+    LIFECYCLE = Lifecycle("status", {"freeze": Move(from_="open", to="frozen", verb="freeze")})
+    # Once frozen, the outcome is recorded once: by a buyer, or "awarded" by the first award.
+    OUTCOME_LIFECYCLE = Lifecycle(
+        "outcome",
+        {
+            "award": Move(from_="", to="awarded", verb="record an award on"),
+            "cancel": Move(from_="", to="cancelled", verb="record as cancelled"),
+            "find_none_suitable": Move(from_="", to="none_suitable", verb="record an outcome on"),
+        },
+    )
+    OUTCOME_MOVES = {
+        "awarded": "award",
+        "cancelled": "cancel",
+        "none_suitable": "find_none_suitable",
+    }
+
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="shortlists"
     )
@@ -156,6 +183,7 @@ class Shortlist(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "status"], name="shortlist_org_status")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(outcome="") | models.Q(status="frozen"),
@@ -169,6 +197,19 @@ class Shortlist(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status == self.Status.FROZEN
+
+    @property
+    def can_freeze(self) -> bool:
+        return self.LIFECYCLE.can(self, "freeze")
+
+    @property
+    def can_record_outcome(self) -> bool:
+        return self.is_frozen and bool(self.OUTCOME_LIFECYCLE.allowed(self))
+
+    @property
+    def can_award(self) -> bool:
+        """Frozen, and not recorded as anything but awarded: more can be awarded from it."""
+        return self.is_frozen and self.outcome in ("", self.Outcome.AWARDED)
 
 
 class ShortlistItem(models.Model):
@@ -199,92 +240,6 @@ class ShortlistItem(models.Model):
         return f"{self.title} on {self.shortlist}"
 
 
-class Contract(models.Model):
-    """A call-off contract: what a buyer organisation bought, from whom, at which exact offer
-    revision and price. Created only by an award (direct award or further competition)."""
-
-    class Route(models.TextChoices):
-        DIRECT_AWARD = "direct_award", "Direct award"
-        FURTHER_COMPETITION = "further_competition", "Further competition"
-
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ENDED = "ended", "Ended"
-        TERMINATED = "terminated", "Terminated early"
-
-    reference = models.CharField(max_length=30, unique=True)
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="contracts"
-    )
-    supplier = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="supplier_contracts"
-    )
-    offer = models.ForeignKey("catalogue.Offer", on_delete=models.PROTECT, related_name="contracts")
-    revision = models.ForeignKey(
-        "catalogue.OfferRevision", on_delete=models.PROTECT, related_name="contracts"
-    )
-    route = models.CharField(max_length=20, choices=Route.choices)
-    requirement = models.ForeignKey(
-        Requirement, null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts"
-    )
-    shortlist = models.ForeignKey(
-        Shortlist, null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts"
-    )
-    title = models.CharField(max_length=200)
-    quantity = models.DecimalField(max_digits=12, decimal_places=2)
-    unit_price = models.DecimalField("awarded unit price (£)", max_digits=12, decimal_places=2)
-    list_price = models.DecimalField(
-        "list price at award (£)", max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    national_price = models.DecimalField(
-        "national price at award (£)", max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    value = models.DecimalField("total value (£)", max_digits=15, decimal_places=2)
-    start_date = models.DateField()
-    end_date = models.DateField()
-    kpis = models.JSONField("key performance indicators", default=list, blank=True)
-    justification = models.TextField(blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
-    awarded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    awarded_at = models.DateTimeField()
-    # From the requirement's creation (or the shortlist's, for awards without one) to award.
-    time_to_award = models.DurationField(null=True, blank=True)
-    review_reminder_sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ContractQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-awarded_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end_date__gt=models.F("start_date")),
-                name="contract_ends_after_it_starts",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(quantity__gt=0) & models.Q(unit_price__gte=0),
-                name="contract_positive_quantity_and_price",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(national_price__isnull=True)
-                | models.Q(unit_price__lte=models.F("national_price")),
-                name="contract_price_at_or_below_national_price",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.reference}: {self.title}"
-
-    @property
-    def saving(self):
-        """Cost saving = (list price - awarded price) x quantity."""
-        if self.list_price is None:
-            return None
-        return (self.list_price - self.unit_price) * self.quantity
-
-
 # --- further competitions -----------------------------------------------------------------------
 
 
@@ -299,8 +254,19 @@ class FurtherCompetition(models.Model):
         AWARDED = "awarded", "Awarded"
         CANCELLED = "cancelled", "Cancelled"
 
+    # A draft is edited and published (the invitations go out); an open competition takes
+    # questions and responses until the deadline, then is awarded. Either can be cancelled.
+    LIFECYCLE = Lifecycle(
+        "status",
+        {
+            "publish": Move(from_="draft", to="open", verb="send the invitations for"),
+            "award": Move(from_="open", to="awarded"),
+            "cancel": Move(from_=["draft", "open"], to="cancelled"),
+        },
+    )
+
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="competitions"
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="competitions"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -327,7 +293,11 @@ class FurtherCompetition(models.Model):
     rationale = models.TextField("award rationale", blank=True)
     unsuccessful_feedback = models.TextField(blank=True)
     contract = models.OneToOneField(
-        Contract, null=True, blank=True, on_delete=models.SET_NULL, related_name="competition"
+        "contracts.Contract",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="competition",
     )
     awarded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -337,6 +307,7 @@ class FurtherCompetition(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "status"], name="competition_org_status")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
@@ -375,8 +346,33 @@ class FurtherCompetition(models.Model):
         return self.is_past_deadline()
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def is_awarded(self) -> bool:
+        return self.status == self.Status.AWARDED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def can_publish(self) -> bool:
+        return self.LIFECYCLE.can(self, "publish")
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.LIFECYCLE.can(self, "cancel")
+
+    @property
+    def can_award(self) -> bool:
+        """Open and past its deadline (scoring every response is checked by the award)."""
+        return self.LIFECYCLE.can(self, "award") and self.past_deadline
 
     @property
     def accepting_responses(self) -> bool:
@@ -392,6 +388,16 @@ class CompetitionInvitation(models.Model):
         SUCCESSFUL = "successful", "Successful"
         UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
         CANCELLED = "cancelled", "Competition cancelled"
+
+    # Decided once, when the competition is awarded or cancelled.
+    LIFECYCLE = Lifecycle(
+        "outcome",
+        {
+            "succeed": Move(from_="", to="successful", verb="record success on"),
+            "fail": Move(from_="", to="unsuccessful", verb="record failure on"),
+            "cancel": Move(from_="", to="cancelled"),
+        },
+    )
 
     competition = models.ForeignKey(
         FurtherCompetition, on_delete=models.CASCADE, related_name="invitations"
@@ -422,6 +428,14 @@ class CompetitionInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier} invited to {self.competition}"
+
+    @property
+    def is_successful(self) -> bool:
+        return self.outcome == self.Outcome.SUCCESSFUL
+
+    @property
+    def is_unsuccessful(self) -> bool:
+        return self.outcome == self.Outcome.UNSUCCESSFUL
 
 
 class ClarificationQuestion(models.Model):

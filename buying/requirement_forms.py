@@ -1,8 +1,8 @@
 """Forms for the requirement questions, one a page.
 
 The forms only describe the questions (labels, hints, widgets); every rule about the answers is
-in buying.services (requirement_answer), so a question asked here and a service call from
-anywhere else give the same errors. The forms therefore accept anything the browser sends.
+in buying.services.requirements (requirement_answer), so a question asked here and a service
+call from anywhere else give the same errors. The forms therefore accept anything the browser sends.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from django import forms
 
 from catalogue.models import Certification, HostingLocation
 
-from . import services
 from .models import Requirement
+from .services import requirements as requirement_services
 
 
 class CountedTextField(forms.CharField):
@@ -54,7 +54,7 @@ class TitleForm(forms.Form):
 class ProblemForm(forms.Form):
     problem = CountedTextField(
         label="What problem do you need to solve, or what outcome do you want?",
-        max_length=services.MAX_PROBLEM,
+        max_length=requirement_services.MAX_PROBLEM,
         help_text="Describe it in your own words. Suppliers’ offers are matched against this, "
         "so say what the service must do rather than which product you want.",
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "true"}),
@@ -64,7 +64,7 @@ class ProblemForm(forms.Form):
 class UsersForm(forms.Form):
     users_description = CountedTextField(
         label="Who will use it?",
-        max_length=services.MAX_USERS_DESCRIPTION,
+        max_length=requirement_services.MAX_USERS_DESCRIPTION,
         help_text="For example: social workers in the office and on home visits, and "
         "residents who apply online",
         widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "true"}),
@@ -79,15 +79,15 @@ class UsersForm(forms.Form):
 class NeedsForm(forms.Form):
     must_haves = _text(
         label="Must-haves (optional)",
-        help_text=f"Put each one on a new line. Up to {services.MAX_NEEDS}, each "
-        f"{services.MAX_NEED_LENGTH} characters or fewer. Offers that do not meet these are "
-        "unlikely to suit you.",
+        help_text=f"Put each one on a new line. Up to {requirement_services.MAX_NEEDS}, each "
+        f"{requirement_services.MAX_NEED_LENGTH} characters or fewer. Offers that do not meet "
+        "these are unlikely to suit you.",
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "true"}),
     )
     nice_to_haves = _text(
         label="Nice-to-haves (optional)",
-        help_text=f"Put each one on a new line. Up to {services.MAX_NEEDS}, each "
-        f"{services.MAX_NEED_LENGTH} characters or fewer.",
+        help_text=f"Put each one on a new line. Up to {requirement_services.MAX_NEEDS}, each "
+        f"{requirement_services.MAX_NEED_LENGTH} characters or fewer.",
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "true"}),
     )
 
@@ -148,9 +148,9 @@ class PreferenceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lot"].choices = [(services.NO_PREFERENCE, "No preference")] + [
+        self.fields["lot"].choices = [(requirement_services.NO_PREFERENCE, "No preference")] + [
             (str(lot.pk), f"{lot.framework.name}: {lot.name}")
-            for lot in services.requirement_lot_choices()
+            for lot in requirement_services.requirement_lot_choices()
         ]
 
 
@@ -191,4 +191,6 @@ def step_initial(step: str, requirement: Requirement) -> dict:
         return {"budget_min": money_text(r.budget_min), "budget_max": money_text(r.budget_max)}
     if step == "preference":
         return {"lot": str(r.lot_id) if r.lot_id else None}
-    return {field: getattr(r, field) for field in services.REQUIREMENT_STEP_FIELDS[step]}
+    return {
+        field: getattr(r, field) for field in requirement_services.REQUIREMENT_STEP_FIELDS[step]
+    }

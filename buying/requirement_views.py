@@ -22,13 +22,13 @@ from catalogue.templatetags.catalogue_tags import money
 from ndx.accounts.decorators import member_required
 from ndx.accounts.forms import apply_validation_error
 
-from . import services
 from .models import Requirement
 from .requirement_forms import STEP_FORMS, TitleForm, step_initial
+from .services import requirements as requirement_services
 
 buyer_required = member_required(kind="buyer")
 
-STEPS = services.REQUIREMENT_STEPS
+STEPS = requirement_services.REQUIREMENT_STEPS
 # Rows of the check-answers page that must be answered before submitting.
 REQUIRED_ROWS = {"Short name", "Problem or outcome wanted", "Who will use it", "When it is needed"}
 
@@ -49,7 +49,7 @@ def _step_url(requirement: Requirement, step: str, *, returning: bool = False) -
 def _field_step(field: str) -> str | None:
     if field == "framework":
         return "preference"
-    for step, fields in services.REQUIREMENT_STEP_FIELDS.items():
+    for step, fields in requirement_services.REQUIREMENT_STEP_FIELDS.items():
         if field in fields:
             return step
     return None
@@ -151,7 +151,9 @@ def summary_rows(requirement: Requirement, *, change: bool) -> list[dict]:
 def requirements(request):
     # visible_to lets staff see every organisation's; this list is only the buyer's own.
     qs = Requirement.objects.visible_to(request.user).filter(organisation=request.user.organisation)
-    drafts = [(r, _step_url(r, services.requirement_resume_step(r))) for r in qs.drafts()]
+    drafts = [
+        (r, _step_url(r, requirement_services.requirement_resume_step(r))) for r in qs.drafts()
+    ]
     submitted = qs.filter(status=Requirement.Status.SUBMITTED).order_by("-submitted_at", "-id")
     return render(
         request,
@@ -165,7 +167,7 @@ def requirement_start(request):
     form = TitleForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            requirement = services.requirement_start(
+            requirement = requirement_services.requirement_start(
                 actor=request.user, title=form.cleaned_data["title"]
             )
         except ValidationError as exc:
@@ -194,7 +196,7 @@ def requirement_step(request, pk: int, step: str):
         form = form_class(request.POST)
         if form.is_valid():
             try:
-                services.requirement_answer(
+                requirement_services.requirement_answer(
                     actor=request.user, requirement=requirement, step=step, data=form.cleaned_data
                 )
             except ValidationError as exc:
@@ -245,7 +247,7 @@ def requirement_check(request, pk: int):
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.requirement_submit(actor=request.user, requirement=requirement)
+            requirement_services.requirement_submit(actor=request.user, requirement=requirement)
         except ValidationError as exc:
             apply_validation_error(form, exc)
             for field, messages_ in getattr(exc, "message_dict", {"": exc.messages}).items():
@@ -282,7 +284,7 @@ def requirement_detail(request, pk: int):
     }
     if requirement.is_draft:
         context["continue_url"] = _step_url(
-            requirement, services.requirement_resume_step(requirement)
+            requirement, requirement_services.requirement_resume_step(requirement)
         )
     return render(request, "buying/requirements/detail.html", context)
 
@@ -296,7 +298,7 @@ def requirement_delete(request, pk: int):
         return redirect("buying:requirement_detail", pk=requirement.pk)
     if request.method == "POST":
         title = requirement.title
-        services.requirement_delete(actor=request.user, requirement=requirement)
+        requirement_services.requirement_delete(actor=request.user, requirement=requirement)
         messages.success(request, f"The draft “{title}” has been deleted")
         return redirect("buying:requirements")
     return render(request, "buying/requirements/delete.html", {"requirement": requirement})
@@ -306,7 +308,7 @@ def requirement_delete(request, pk: int):
 @buyer_required
 def requirement_copy(request, pk: int):
     requirement = _requirement(request, pk)
-    copy = services.requirement_copy(actor=request.user, requirement=requirement)
+    copy = requirement_services.requirement_copy(actor=request.user, requirement=requirement)
     messages.success(
         request,
         f"“{copy.title}” is a new draft with the same answers. Check and change them, "

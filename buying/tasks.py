@@ -6,7 +6,7 @@ import smtplib
 
 from celery import shared_task
 
-from .services import clarification_email_send, competition_email_send
+from .services.emails import clarification_email_send, competition_email_send
 
 RETRY = {
     "autoretry_for": (smtplib.SMTPException, ConnectionError, TimeoutError),

@@ -56,7 +56,7 @@ urlpatterns = [
         requirement_views.requirement_step,
         name="requirement_step",
     ),
-    # --- awards and contracts ---
+    # --- awards (contract pages are in contracts.urls) ---
     path(
         "buying/shortlists/<int:pk>/items/<int:item_pk>/award/",
         award_views.direct_award_item,
@@ -67,8 +67,6 @@ urlpatterns = [
         award_views.direct_award_offer,
         name="direct_award_offer",
     ),
-    path("buying/contracts/", award_views.contracts, name="contracts"),
-    path("buying/contracts/<int:pk>/", award_views.contract_detail, name="contract"),
     path(
         "buying/shortlists/<int:pk>/competition/",
         competition_views.competition_create,
@@ -129,11 +127,5 @@ urlpatterns = [
         "suppliers/competitions/<int:pk>/respond/",
         competition_views.supplier_response,
         name="supplier_response",
-    ),
-    path("suppliers/contracts/", award_views.supplier_contracts, name="supplier_contracts"),
-    path(
-        "suppliers/contracts/<int:pk>/",
-        award_views.supplier_contract,
-        name="supplier_contract",
     ),
 ]

@@ -10,9 +10,10 @@ from ndx.accounts.decorators import member_required
 from ndx.accounts.forms import apply_validation_error
 from ndx.audit.models import AuditEntry
 
-from . import services
 from .forms import OutcomeForm, SavedSearchForm, ShortlistForm
 from .models import SavedSearch, Shortlist, ShortlistItem
+from .services import saved_searches as saved_search_services
+from .services import shortlists as shortlist_services
 
 buyer_required = member_required(kind="buyer")
 
@@ -21,7 +22,7 @@ buyer_required = member_required(kind="buyer")
 def saved_searches(request):
     context = {
         "saved_searches": [
-            (s, services.describe_query(s.query_string))
+            (s, saved_search_services.describe_query(s.query_string))
             for s in SavedSearch.objects.visible_to(request.user)
         ],
         "shortlists": Shortlist.objects.visible_to(request.user).prefetch_related("items"),
@@ -37,7 +38,7 @@ def saved_search_create(request):
         form = SavedSearchForm(request.POST)
         if form.is_valid():
             try:
-                saved = services.saved_search_create(
+                saved = saved_search_services.saved_search_create(
                     actor=request.user,
                     name=form.cleaned_data["name"],
                     query_string=form.cleaned_data["query_string"],
@@ -54,7 +55,11 @@ def saved_search_create(request):
     return render(
         request,
         "buying/saved_search_form.html",
-        {"form": form, "description": services.describe_query(query_string), "qs": query_string},
+        {
+            "form": form,
+            "description": saved_search_services.describe_query(query_string),
+            "qs": query_string,
+        },
     )
 
 
@@ -66,7 +71,7 @@ def saved_search_detail(request, pk: int):
         "buying/saved_search.html",
         {
             "saved": saved,
-            "description": services.describe_query(saved.query_string),
+            "description": saved_search_services.describe_query(saved.query_string),
             "shortlists": saved.shortlists.all(),
         },
     )
@@ -77,7 +82,9 @@ def saved_search_detail(request, pk: int):
 def saved_search_freeze(request, pk: int):
     saved = get_object_or_404(SavedSearch.objects.visible_to(request.user), pk=pk)
     try:
-        shortlist = services.saved_search_freeze(actor=request.user, saved_search=saved)
+        shortlist = saved_search_services.saved_search_freeze(
+            actor=request.user, saved_search=saved
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("buying:saved_search", pk=saved.pk)
@@ -89,7 +96,7 @@ def saved_search_freeze(request, pk: int):
 @buyer_required
 def saved_search_delete(request, pk: int):
     saved = get_object_or_404(SavedSearch.objects.visible_to(request.user), pk=pk)
-    services.saved_search_delete(actor=request.user, saved_search=saved)
+    saved_search_services.saved_search_delete(actor=request.user, saved_search=saved)
     messages.success(request, f"Deleted the saved search “{saved.name}”")
     return redirect("buying:saved_searches")
 
@@ -100,7 +107,7 @@ def shortlist_create(request):
     form = ShortlistForm(request.POST)
     if form.is_valid():
         try:
-            shortlist = services.shortlist_create(
+            shortlist = shortlist_services.shortlist_create(
                 actor=request.user, name=form.cleaned_data["name"]
             )
         except ValidationError as exc:
@@ -110,7 +117,7 @@ def shortlist_create(request):
             return redirect("buying:shortlist", pk=shortlist.pk)
     context = {
         "saved_searches": [
-            (s, services.describe_query(s.query_string))
+            (s, saved_search_services.describe_query(s.query_string))
             for s in SavedSearch.objects.visible_to(request.user)
         ],
         "shortlists": Shortlist.objects.visible_to(request.user),
@@ -147,7 +154,7 @@ def shortlist_add(request, pk: int):
     except ValueError:
         offer_id = 0
     try:
-        item = services.shortlist_add_offer(
+        item = shortlist_services.shortlist_add_offer(
             actor=request.user, shortlist=shortlist, offer_id=offer_id
         )
     except ValidationError as exc:
@@ -163,7 +170,7 @@ def shortlist_remove(request, pk: int, item_pk: int):
     shortlist = _shortlist(request, pk)
     item = get_object_or_404(ShortlistItem, pk=item_pk, shortlist=shortlist)
     try:
-        services.shortlist_remove_item(actor=request.user, item=item)
+        shortlist_services.shortlist_remove_item(actor=request.user, item=item)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -176,7 +183,7 @@ def shortlist_remove(request, pk: int, item_pk: int):
 def shortlist_freeze(request, pk: int):
     shortlist = _shortlist(request, pk)
     try:
-        services.shortlist_freeze(actor=request.user, shortlist=shortlist)
+        shortlist_services.shortlist_freeze(actor=request.user, shortlist=shortlist)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -190,7 +197,7 @@ def shortlist_outcome(request, pk: int):
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.shortlist_record_outcome(
+            shortlist_services.shortlist_record_outcome(
                 actor=request.user,
                 shortlist=shortlist,
                 outcome=form.cleaned_data["outcome"],
@@ -220,7 +227,7 @@ def shortlist_export(request, pk: int, fmt: str):
     if not shortlist.is_frozen:
         messages.error(request, "Freeze the shortlist before exporting it.")
         return redirect("buying:shortlist", pk=shortlist.pk)
-    content = services.shortlist_export(shortlist=shortlist, fmt=fmt)
+    content = shortlist_services.shortlist_export(shortlist=shortlist, fmt=fmt)
     content_type = {
         "csv": "text/csv; charset=utf-8",
         "ods": "application/vnd.oasis.opendocument.spreadsheet",

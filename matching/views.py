@@ -89,7 +89,7 @@ def rerun(request, pk: int):
 @require_POST
 @buyer_required
 def shortlist_add(request, pk: int):
-    from buying import services as buying_services
+    from buying.services import shortlists as shortlist_services
 
     requirement = _requirement(request, pk)
     try:
@@ -97,7 +97,7 @@ def shortlist_add(request, pk: int):
     except ValueError:
         offer_id = 0
     try:
-        item = buying_services.requirement_shortlist_add(
+        item = shortlist_services.requirement_shortlist_add(
             actor=request.user, requirement=requirement, offer_id=offer_id
         )
     except ValidationError as exc:

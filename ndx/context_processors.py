@@ -14,7 +14,7 @@ def navigation(request):
         if user.is_buyer:
             items.append(("Requirements", reverse("buying:requirements")))
             items.append(("Saved searches", reverse("buying:saved_searches")))
-            items.append(("Contracts", reverse("buying:contracts")))
+            items.append(("Contracts", reverse("contracts:contracts")))
             items.append(("Reviews", reverse("reviews:mine")))
         if user.is_supplier:
             items.append(("Supplier dashboard", reverse("suppliers:dashboard")))

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ndx.accounts",
     "catalogue",
     "suppliers",
+    "contracts",
     "buying",
     "reviews",
     "matching",

@@ -22,6 +22,7 @@ urlpatterns = [
     # matching before buying: /buying/requirements/<pk>/matches/ is not a question step.
     path("", include("matching.urls")),
     path("", include("buying.urls")),
+    path("", include("contracts.urls")),
     path("", include("reviews.urls")),
     path("", include("suppliers.urls")),
     path("admin/", admin.site.urls),

@@ -75,7 +75,7 @@ class _Tally:
 
 
 def _contracts():
-    from buying.models import Contract
+    from contracts.models import Contract
 
     return Contract.objects.select_related(
         "organisation", "supplier__supplier_profile", "offer__lot__framework"

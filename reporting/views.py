@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from buying.models import Contract
+from contracts.models import Contract
 from ndx.accounts.decorators import staff_required
 from ndx.outbox import BROKER_ERRORS, publish
 

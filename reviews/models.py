@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from ndx.lifecycle import Lifecycle, Move
+
 from .querysets import ReviewQuerySet, ReviewReportQuerySet
 
 STARS = [(n, f"{n} star{'s' if n != 1 else ''}") for n in range(1, 6)]
@@ -36,10 +38,20 @@ class Review(models.Model):
         PUBLISHED = "published", "Published"
         REJECTED = "rejected", "Rejected"
 
-    contract = models.ForeignKey(
-        "buying.Contract", on_delete=models.PROTECT, related_name="reviews"
+    # Written as published, or held when moderation finds a link, an email address or a phone
+    # number. Staff publish a held review, or reject a held or published one (final).
+    LIFECYCLE = Lifecycle(
+        "status",
+        {
+            "publish": Move(from_="held", to="published"),
+            "reject": Move(from_=["held", "published"], to="rejected"),
+        },
     )
-    # Copied from the contract so that pages and summaries need no join through buying.
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.PROTECT, related_name="reviews"
+    )
+    # Copied from the contract so that pages and summaries need no join through contracts.
     offer = models.ForeignKey("catalogue.Offer", on_delete=models.PROTECT, related_name="reviews")
     revision = models.ForeignKey(
         "catalogue.OfferRevision", on_delete=models.PROTECT, related_name="reviews"
@@ -112,6 +124,22 @@ class Review(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == self.Status.HELD
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == self.Status.REJECTED
+
+    @property
+    def can_publish(self) -> bool:
+        return self.LIFECYCLE.can(self, "publish")
+
+    @property
+    def can_reject(self) -> bool:
+        return self.LIFECYCLE.can(self, "reject")
 
     @property
     def sub_ratings(self) -> list[tuple[str, int]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from contracts.models import Contract
+
 
 class ReviewQuerySet(models.QuerySet):
     def published(self):
@@ -32,9 +34,9 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(supplier=organisation)
 
     def with_open_reports(self):
-        from .models import ReviewReport
-
-        return self.filter(Exists(ReviewReport.objects.open().filter(review=OuterRef("pk"))))
+        # The report model through the reverse relation, so this module needs no models import.
+        reports = self.model._meta.get_field("reports").related_model
+        return self.filter(Exists(reports.objects.open().filter(review=OuterRef("pk"))))
 
     def needing_moderation(self):
         """Held reviews, and published ones that someone has reported."""
@@ -64,9 +66,4 @@ class ReviewReportQuerySet(models.QuerySet):
 
 def contracts_of(user):
     """The contracts held by the user's buyer organisation (another organisation's are absent)."""
-    from buying.models import Contract
-
-    organisation = user.organisation if user is not None and user.is_authenticated else None
-    if organisation is None or organisation.kind != "buyer":
-        return Contract.objects.none()
-    return Contract.objects.filter(organisation=organisation)
+    return Contract.objects.held_by(user)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from catalogue.models import Offer
 from catalogue.search_index import offers_changed
+from contracts.models import Contract
 from ndx.accounts.models import Organisation, User
 from ndx.accounts.services import require_staff
 from ndx.audit.services import audit_record
@@ -245,8 +246,6 @@ def _clean_text(value, *, field: str, label: str, max_length: int, errors: dict)
 def review_create(*, actor: User, contract, data: dict[str, Any]) -> Review:
     """Write a review of a contract. It publishes at once, unless it contains a link, an email
     address or a phone number: then it is held for staff to moderate."""
-    from buying.models import Contract
-
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     review_check_can_write(actor=actor, contract=contract)
     errors: dict[str, str] = {}
@@ -300,10 +299,9 @@ def review_publish(*, actor: User, review: Review) -> Review:
     """Staff publish a review that moderation held."""
     require_staff(actor, "publish reviews")
     review = Review.objects.select_for_update().get(pk=review.pk)
-    if review.status != Review.Status.HELD:
-        raise ValidationError("This review is not waiting for moderation.")
+    Review.LIFECYCLE.check(review, "publish", message="This review is not waiting for moderation.")
     now = timezone.now()
-    review.status = Review.Status.PUBLISHED
+    Review.LIFECYCLE.apply(review, "publish")
     review.published_at = now
     review.moderated_by = actor
     review.moderated_at = now
@@ -324,11 +322,10 @@ def review_reject(*, actor: User, review: Review, reason: str) -> Review:
         raise ValidationError({"reason": "Enter the reason for rejecting the review"})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": f"The reason must be {REASON_MAX:,} characters or fewer"})
-    if review.status == Review.Status.REJECTED:
-        raise ValidationError("This review has already been rejected.")
+    Review.LIFECYCLE.check(review, "reject", message="This review has already been rejected.")
     was_published = review.is_published
     now = timezone.now()
-    review.status = Review.Status.REJECTED
+    Review.LIFECYCLE.apply(review, "reject")
     review.rejection_reason = reason
     review.moderated_by = actor
     review.moderated_at = now
@@ -458,8 +455,6 @@ def review_report(*, actor: User, review: Review, reason: str, detail: str = "")
 def contracts_due_review_reminder(today: date | None = None):
     """Contracts that started 60 days ago (up to the catch-up window), not yet reminded and
     not yet reviewed."""
-    from buying.models import Contract
-
     today = today or timezone.localdate()
     due = today - timedelta(days=REMINDER_AFTER_DAYS)
     return (
@@ -479,8 +474,6 @@ def review_reminders_send(*, today: date | None = None) -> int:
     contracts that have it are never picked again."""
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
-
-    from buying.models import Contract
 
     sent = 0
     for pk in list(contracts_due_review_reminder(today).values_list("pk", flat=True)):

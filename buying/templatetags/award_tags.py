@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from contracts.models import Contract
 from ndx.govuk import render_component
 
-from ..models import CompetitionInvitation, Contract, FurtherCompetition
+from ..models import CompetitionInvitation, FurtherCompetition
 
 register = template.Library()
 
@@ -27,22 +26,11 @@ OUTCOME_TAG_COLOURS = {
 }
 
 
-@register.filter
-def days(value) -> str:
-    """'23 days' for a duration; 'less than a day'; empty for none."""
-    if not isinstance(value, timedelta):
-        return ""
-    if value < timedelta(days=1):
-        return "less than a day"
-    count = value.days
-    return f"{count:,} day{'s' if count != 1 else ''}"
-
-
 @register.simple_tag
 def competition_tag(competition: FurtherCompetition) -> SafeString:
     text = competition.get_status_display()
     colour = COMPETITION_TAG_COLOURS.get(competition.status)
-    if competition.status == "open" and competition.past_deadline:
+    if competition.is_open and competition.past_deadline:
         text, colour = "Closed for responses", "govuk-tag--yellow"
     return render_component("tag", {"text": text, "classes": colour})
 
@@ -93,7 +81,7 @@ def shortlist_award_actions(shortlist):
     return {
         "shortlist": shortlist,
         "items": items,
-        "can_award": shortlist.is_frozen and shortlist.outcome in ("", shortlist.Outcome.AWARDED),
+        "can_award": shortlist.can_award,
         "competitions": list(shortlist.competitions.all()),
         "contracts": list(shortlist.contracts.select_related("supplier")),
     }

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from buying.models import CompetitionResponse, Contract, FurtherCompetition
+from buying.models import CompetitionResponse, FurtherCompetition
+from contracts.models import Contract
 
 from ..buying.award_helpers import CompetitionSetup, buyer_user, frozen_shortlist, supplier_offer
 from ..catalogue.factories import LotFactory

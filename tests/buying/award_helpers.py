@@ -9,15 +9,17 @@ from decimal import Decimal
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from buying import services
 from buying.models import (
     ClarificationQuestion,
     CompetitionInvitation,
     CompetitionResponse,
-    Contract,
     FurtherCompetition,
     Shortlist,
 )
+from buying.services import competitions as competition_services
+from buying.services import responses as response_services
+from buying.services import shortlists as shortlist_services
+from contracts.models import Contract
 from ndx.audit.models import AuditEntry
 from tests.accounts.factories import BuyerOrganisationFactory, SupplierOrganisationFactory, member
 from tests.catalogue.factories import LotFactory, make_offer
@@ -45,13 +47,13 @@ def supplier_offer(lot, name: str, *, price="10.00", list_price="12.00", title=N
 
 
 def frozen_shortlist(buyer, offers, *, name="Case management options", requirement=None):
-    shortlist = services.shortlist_create(actor=buyer, name=name)
+    shortlist = shortlist_services.shortlist_create(actor=buyer, name=name)
     if requirement is not None:
         Shortlist.objects.filter(pk=shortlist.pk).update(requirement=requirement)
         shortlist.refresh_from_db()
     for offer in offers:
-        services.shortlist_add_offer(actor=buyer, shortlist=shortlist, offer_id=offer.pk)
-    return services.shortlist_freeze(actor=buyer, shortlist=shortlist)
+        shortlist_services.shortlist_add_offer(actor=buyer, shortlist=shortlist, offer_id=offer.pk)
+    return shortlist_services.shortlist_freeze(actor=buyer, shortlist=shortlist)
 
 
 def competition_data(shortlist, count: int | None = None, **overrides) -> dict:
@@ -89,7 +91,7 @@ class CompetitionSetup:
         self.shortlist = frozen_shortlist(self.buyer, self.offers)
 
     def create(self, **overrides) -> FurtherCompetition:
-        return services.competition_create(
+        return competition_services.competition_create(
             actor=self.buyer,
             shortlist=self.shortlist,
             data=competition_data(self.shortlist, **overrides),
@@ -97,7 +99,7 @@ class CompetitionSetup:
 
     def published(self, **overrides) -> FurtherCompetition:
         competition = self.create(**overrides)
-        return services.competition_publish(actor=self.buyer, competition=competition)
+        return competition_services.competition_publish(actor=self.buyer, competition=competition)
 
     def invitation(self, competition, index: int) -> CompetitionInvitation:
         return competition.invitations.get(supplier=self.offers[index].supplier)
@@ -109,7 +111,7 @@ class CompetitionSetup:
             "social_value_response": "We employ apprentices in Leeds.",
         }
         fields.update(overrides)
-        return services.response_submit(
+        return response_services.response_submit(
             actor=self.suppliers[index], invitation=self.invitation(competition, index), **fields
         )
 
@@ -122,7 +124,7 @@ class CompetitionSetup:
         return competition
 
     def score(self, response, quality=70, price=80, social_value=60):
-        return services.response_score(
+        return response_services.response_score(
             actor=self.buyer,
             response=response,
             quality=quality,

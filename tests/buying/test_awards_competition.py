@@ -8,14 +8,20 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from buying import services
 from buying.models import (
     CompetitionInvitation,
-    Contract,
     FurtherCompetition,
     Requirement,
     Shortlist,
 )
+from buying.services import awards as award_services
+from buying.services import clarifications as clarification_services
+from buying.services import competitions as competition_services
+from buying.services import emails as award_emails
+from buying.services import requirements as requirement_services
+from buying.services import responses as response_services
+from buying.services import shortlists as shortlist_services
+from contracts.models import Contract
 from ndx.audit.models import AuditEntry
 from suppliers.models import FrameworkMembership
 from tests.catalogue.factories import LotFactory
@@ -127,7 +133,7 @@ def test_suppliers_from_two_lots_are_refused(setup):
     offer, _ = supplier_offer(other_lot, "Other Lot Ltd")
     shortlist = frozen_shortlist(setup.buyer, [*setup.offers[:2], offer], name="Mixed")
     assert_refused(
-        lambda: services.competition_create(
+        lambda: competition_services.competition_create(
             actor=setup.buyer, shortlist=shortlist, data=competition_data(shortlist)
         ),
         "items",
@@ -141,7 +147,7 @@ def test_the_same_supplier_twice_is_refused(setup):
     second = make_offer(setup.offers[0].supplier, setup.lot, title="Second offer")
     shortlist = frozen_shortlist(setup.buyer, [*setup.offers[:2], second], name="Twice")
     assert_refused(
-        lambda: services.competition_create(
+        lambda: competition_services.competition_create(
             actor=setup.buyer, shortlist=shortlist, data=competition_data(shortlist)
         ),
         "items",
@@ -154,7 +160,7 @@ def test_items_from_another_shortlist_are_refused(setup):
     data = competition_data(setup.shortlist, count=2)
     data["items"].append(str(other.items.get().pk))
     assert_refused(
-        lambda: services.competition_create(
+        lambda: competition_services.competition_create(
             actor=setup.buyer, shortlist=setup.shortlist, data=data
         ),
         "items",
@@ -204,9 +210,9 @@ def test_every_error_is_reported_at_once(setup):
 
 
 def test_only_a_frozen_shortlist_of_the_buyers_organisation_can_be_used(setup):
-    open_list = services.shortlist_create(actor=setup.buyer, name="Open")
+    open_list = shortlist_services.shortlist_create(actor=setup.buyer, name="Open")
     assert_refused(
-        lambda: services.competition_create(
+        lambda: competition_services.competition_create(
             actor=setup.buyer, shortlist=open_list, data=competition_data(setup.shortlist)
         ),
         "__all__",
@@ -214,7 +220,7 @@ def test_only_a_frozen_shortlist_of_the_buyers_organisation_can_be_used(setup):
     )
     other = buyer_user("Kent County Council")
     assert_refused(
-        lambda: services.competition_create(
+        lambda: competition_services.competition_create(
             actor=other, shortlist=setup.shortlist, data=competition_data(setup.shortlist)
         ),
         None,
@@ -225,7 +231,7 @@ def test_only_a_frozen_shortlist_of_the_buyers_organisation_can_be_used(setup):
 
 def test_update_changes_a_draft_and_its_invitations(setup):
     competition = setup.create(count=4)
-    services.competition_update(
+    competition_services.competition_update(
         actor=setup.buyer,
         competition=competition,
         data=competition_data(setup.shortlist, count=3, title="Renamed"),
@@ -237,7 +243,9 @@ def test_update_changes_a_draft_and_its_invitations(setup):
 def test_invite_replaces_the_chosen_suppliers(setup):
     competition = setup.create(count=3)
     items = [i.pk for i in setup.shortlist.items.order_by("-position")[:3]]
-    services.competition_invite(actor=setup.buyer, competition=competition, item_ids=items)
+    competition_services.competition_invite(
+        actor=setup.buyer, competition=competition, item_ids=items
+    )
     assert set(competition.invitations.values_list("shortlist_item_id", flat=True)) == set(items)
 
 
@@ -249,7 +257,7 @@ def test_publish_sends_the_invitations_by_email(
 ):
     competition = setup.create()
     with django_capture_on_commit_callbacks(execute=True):
-        services.competition_publish(actor=setup.buyer, competition=competition)
+        competition_services.competition_publish(actor=setup.buyer, competition=competition)
     competition.refresh_from_db()
     assert competition.status == FurtherCompetition.Status.OPEN and competition.published_at
     assert len(mailoutbox) == 4
@@ -266,21 +274,25 @@ def test_publish_twice_or_after_the_deadline_is_refused(setup):
         deadline=timezone.now() - timedelta(minutes=5)
     )
     assert_refused(
-        lambda: services.competition_publish(actor=setup.buyer, competition=competition),
+        lambda: competition_services.competition_publish(
+            actor=setup.buyer, competition=competition
+        ),
         "__all__",
         "The deadline has passed",
     )
     FurtherCompetition.objects.filter(pk=competition.pk).update(
         deadline=timezone.now() + timedelta(days=3)
     )
-    services.competition_publish(actor=setup.buyer, competition=competition)
+    competition_services.competition_publish(actor=setup.buyer, competition=competition)
     assert_refused(
-        lambda: services.competition_publish(actor=setup.buyer, competition=competition),
+        lambda: competition_services.competition_publish(
+            actor=setup.buyer, competition=competition
+        ),
         "__all__",
         "The invitations have been sent",
     )
     assert_refused(
-        lambda: services.competition_update(
+        lambda: competition_services.competition_update(
             actor=setup.buyer, competition=competition, data=competition_data(setup.shortlist)
         ),
         "__all__",
@@ -296,14 +308,14 @@ def test_answers_are_shared_with_every_invited_supplier_without_the_asker(
 ):
     competition = setup.published()
     invitation = setup.invitation(competition, 0)
-    question = services.clarification_ask(
+    question = clarification_services.clarification_ask(
         actor=setup.suppliers[0],
         invitation=invitation,
         question="Northwind here: do you need single sign-on?",
     )
     assert question.asked_by == setup.suppliers[0]
     with django_capture_on_commit_callbacks(execute=True):
-        services.clarification_answer(
+        clarification_services.clarification_answer(
             actor=setup.buyer,
             question=question,
             answer="Yes, with Microsoft Entra ID.",
@@ -320,10 +332,12 @@ def test_answers_are_shared_with_every_invited_supplier_without_the_asker(
 
 def test_the_question_is_shared_as_asked_unless_reworded(setup):
     competition = setup.published()
-    question = services.clarification_ask(
+    question = clarification_services.clarification_ask(
         actor=setup.suppliers[1], invitation=setup.invitation(competition, 1), question="Budget?"
     )
-    services.clarification_answer(actor=setup.buyer, question=question, answer="£100k")
+    clarification_services.clarification_answer(
+        actor=setup.buyer, question=question, answer="£100k"
+    )
     question.refresh_from_db()
     assert question.shared_question == "Budget?"
 
@@ -332,40 +346,46 @@ def test_bad_questions_and_answers_are_refused(setup):
     competition = setup.published()
     invitation = setup.invitation(competition, 0)
     assert_refused(
-        lambda: services.clarification_ask(
+        lambda: clarification_services.clarification_ask(
             actor=setup.suppliers[0], invitation=invitation, question="  "
         ),
         "question",
         "Enter your question",
     )
     assert_refused(
-        lambda: services.clarification_ask(
+        lambda: clarification_services.clarification_ask(
             actor=setup.suppliers[1], invitation=invitation, question="Not mine"
         ),
         None,
         None,
         exception=PermissionDenied,
     )
-    question = services.clarification_ask(
+    question = clarification_services.clarification_ask(
         actor=setup.suppliers[0], invitation=invitation, question="When?"
     )
     assert_refused(
-        lambda: services.clarification_answer(actor=setup.buyer, question=question, answer=""),
+        lambda: clarification_services.clarification_answer(
+            actor=setup.buyer, question=question, answer=""
+        ),
         "answer",
         "Enter your answer",
     )
-    services.clarification_answer(actor=setup.buyer, question=question, answer="Soon")
+    clarification_services.clarification_answer(actor=setup.buyer, question=question, answer="Soon")
     assert_refused(
-        lambda: services.clarification_answer(actor=setup.buyer, question=question, answer="x"),
+        lambda: clarification_services.clarification_answer(
+            actor=setup.buyer, question=question, answer="x"
+        ),
         "__all__",
         "already been answered",
     )
     other = buyer_user("Kent County Council")
-    second = services.clarification_ask(
+    second = clarification_services.clarification_ask(
         actor=setup.suppliers[0], invitation=invitation, question="Where?"
     )
     assert_refused(
-        lambda: services.clarification_answer(actor=other, question=second, answer="x"),
+        lambda: clarification_services.clarification_answer(
+            actor=other, question=second, answer="x"
+        ),
         None,
         None,
         exception=PermissionDenied,
@@ -375,7 +395,7 @@ def test_bad_questions_and_answers_are_refused(setup):
 def test_questions_after_the_deadline_are_refused(setup):
     competition = setup.published()
     assert_refused(
-        lambda: services.clarification_ask(
+        lambda: clarification_services.clarification_ask(
             actor=setup.suppliers[0],
             invitation=setup.invitation(competition, 0),
             question="Too late?",
@@ -405,7 +425,7 @@ def test_a_response_after_the_deadline_is_refused(setup):
     invitation = setup.invitation(competition, 2)
 
     def late():
-        return services.response_submit(
+        return response_services.response_submit(
             actor=setup.suppliers[2],
             invitation=invitation,
             unit_price="9.00",
@@ -424,7 +444,7 @@ def test_a_response_after_the_deadline_is_refused(setup):
 def test_a_response_exactly_at_the_deadline_is_late(setup):
     competition = setup.published()
     with pytest.raises(ValidationError, match="The deadline was"):
-        services.response_submit(
+        response_services.response_submit(
             actor=setup.suppliers[0],
             invitation=setup.invitation(competition, 0),
             unit_price="9",
@@ -461,7 +481,7 @@ def test_bad_responses_are_refused(setup, overrides, field, message):
 def test_a_supplier_cannot_respond_for_another(setup):
     competition = setup.published()
     assert_refused(
-        lambda: services.response_submit(
+        lambda: response_services.response_submit(
             actor=setup.suppliers[1],
             invitation=setup.invitation(competition, 0),
             unit_price="9",
@@ -478,15 +498,17 @@ def test_responses_to_a_draft_or_cancelled_competition_are_refused(setup):
     competition = setup.create()
     invitation = setup.invitation(competition, 0)
     with pytest.raises(PermissionDenied):  # a draft is not shown to suppliers at all
-        services.response_submit(
+        response_services.response_submit(
             actor=setup.suppliers[0],
             invitation=invitation,
             unit_price="9",
             quality_response="x",
             social_value_response="y",
         )
-    services.competition_publish(actor=setup.buyer, competition=competition)
-    services.competition_cancel(actor=setup.buyer, competition=competition, reason="Budget cut")
+    competition_services.competition_publish(actor=setup.buyer, competition=competition)
+    competition_services.competition_cancel(
+        actor=setup.buyer, competition=competition, reason="Budget cut"
+    )
     assert_refused(
         lambda: setup.respond(competition, 0), "__all__", "This competition is cancelled"
     )
@@ -540,7 +562,7 @@ def test_another_buyer_cannot_score(setup):
     setup.close(competition)
     other = buyer_user("Kent County Council")
     assert_refused(
-        lambda: services.response_score(
+        lambda: response_services.response_score(
             actor=other, response=response, quality=1, price=1, social_value=1
         ),
         None,
@@ -553,7 +575,7 @@ def test_price_score_suggestions_give_the_lowest_price_100(setup):
     competition = setup.published()
     a = setup.respond(competition, 0, price="8.00")
     b = setup.respond(competition, 1, price="9.00")
-    assert services.price_score_suggestions(competition) == {a.pk: 100, b.pk: 89}
+    assert response_services.price_score_suggestions(competition) == {a.pk: 100, b.pk: 89}
 
 
 # --- awarding ---------------------------------------------------------------------------------
@@ -580,11 +602,11 @@ def test_award_creates_the_contract_and_tells_every_supplier(
     setup, django_capture_on_commit_callbacks, mailoutbox
 ):
     competition, responses = scored_competition(setup)
-    rationale = services.competition_award_rationale(competition)
+    rationale = award_services.competition_award_rationale(competition)
     assert rationale.startswith("Responses were scored on quality (60%), price (30%)")
     assert "Northwind Digital Ltd offered the most advantageous response" in rationale
     with django_capture_on_commit_callbacks(execute=True):
-        contract = services.competition_award(
+        contract = award_services.competition_award(
             actor=setup.buyer,
             competition=competition,
             response=responses[0],
@@ -627,12 +649,12 @@ def test_award_creates_the_contract_and_tells_every_supplier(
 
 
 def test_time_to_award_runs_from_the_competitions_requirement(setup):
-    requirement = services.requirement_start(actor=setup.buyer, title="Case management")
+    requirement = requirement_services.requirement_start(actor=setup.buyer, title="Case management")
     Requirement.objects.filter(pk=requirement.pk).update(
         created_at=timezone.now() - timedelta(days=45)
     )
     competition, responses = scored_competition(setup, requirement=requirement)
-    contract = services.competition_award(
+    contract = award_services.competition_award(
         actor=setup.buyer,
         competition=competition,
         response=responses[0],
@@ -646,7 +668,7 @@ def test_time_to_award_runs_from_the_competitions_requirement(setup):
 def test_award_to_a_lower_score_is_refused(setup):
     competition, responses = scored_competition(setup)
     assert_refused(
-        lambda: services.competition_award(
+        lambda: award_services.competition_award(
             actor=setup.buyer,
             competition=competition,
             response=responses[1],
@@ -665,7 +687,7 @@ def test_award_before_every_response_is_scored_is_refused(setup):
     setup.close(competition)
     setup.score(first)
     assert_refused(
-        lambda: services.competition_award(
+        lambda: award_services.competition_award(
             actor=setup.buyer, competition=competition, response=first, rationale="x", kpis=""
         ),
         "__all__",
@@ -677,7 +699,7 @@ def test_award_before_the_deadline_is_refused(setup):
     competition = setup.published()
     response = setup.respond(competition, 0)
     assert_refused(
-        lambda: services.competition_award(
+        lambda: award_services.competition_award(
             actor=setup.buyer, competition=competition, response=response, rationale="x", kpis=""
         ),
         "__all__",
@@ -688,7 +710,7 @@ def test_award_before_the_deadline_is_refused(setup):
 def test_award_needs_a_rationale_and_enough_kpis(setup):
     competition, responses = scored_competition(setup)
     assert_refused(
-        lambda: services.competition_award(
+        lambda: award_services.competition_award(
             actor=setup.buyer,
             competition=competition,
             response=responses[0],
@@ -701,7 +723,7 @@ def test_award_needs_a_rationale_and_enough_kpis(setup):
     FurtherCompetition.objects.filter(pk=competition.pk).update(quantity=Decimal("600000"))
     competition.refresh_from_db()
     assert_refused(
-        lambda: services.competition_award(
+        lambda: award_services.competition_award(
             actor=setup.buyer,
             competition=competition,
             response=responses[0],
@@ -716,17 +738,17 @@ def test_award_needs_a_rationale_and_enough_kpis(setup):
 def test_award_with_nothing_chosen_or_twice_is_refused(setup):
     competition, responses = scored_competition(setup)
     assert_refused(
-        lambda: services.competition_award(
+        lambda: award_services.competition_award(
             actor=setup.buyer, competition=competition, response=None, rationale="x", kpis=""
         ),
         "response",
         "Select the supplier",
     )
-    services.competition_award(
+    award_services.competition_award(
         actor=setup.buyer, competition=competition, response=responses[0], rationale="x", kpis=""
     )
     assert_refused(
-        lambda: services.competition_award(
+        lambda: award_services.competition_award(
             actor=setup.buyer,
             competition=competition,
             response=responses[0],
@@ -742,7 +764,7 @@ def test_award_with_nothing_chosen_or_twice_is_refused(setup):
 def test_award_with_no_responses_is_refused(setup):
     competition = setup.close(setup.published())
     assert_refused(
-        lambda: services.competition_award(
+        lambda: award_services.competition_award(
             actor=setup.buyer, competition=competition, response=None, rationale="x", kpis=""
         ),
         "__all__",
@@ -754,7 +776,7 @@ def test_another_buyer_cannot_award(setup):
     competition, responses = scored_competition(setup)
     other = buyer_user("Kent County Council")
     assert_refused(
-        lambda: services.competition_award(
+        lambda: award_services.competition_award(
             actor=other, competition=competition, response=responses[0], rationale="x", kpis=""
         ),
         None,
@@ -769,7 +791,7 @@ def test_another_buyer_cannot_award(setup):
 def test_cancel_tells_invited_suppliers_why(setup, django_capture_on_commit_callbacks, mailoutbox):
     competition = setup.published()
     with django_capture_on_commit_callbacks(execute=True):
-        services.competition_cancel(
+        competition_services.competition_cancel(
             actor=setup.buyer, competition=competition, reason="The budget was withdrawn"
         )
     competition.refresh_from_db()
@@ -777,7 +799,7 @@ def test_cancel_tells_invited_suppliers_why(setup, django_capture_on_commit_call
     assert set(competition.invitations.values_list("outcome", flat=True)) == {"cancelled"}
     assert len(mailoutbox) == 4 and "The budget was withdrawn" in mailoutbox[0].body
     assert_refused(
-        lambda: services.competition_cancel(
+        lambda: competition_services.competition_cancel(
             actor=setup.buyer, competition=competition, reason="again"
         ),
         "__all__",
@@ -790,12 +812,16 @@ def test_cancelling_a_draft_sends_nothing_and_needs_a_reason(
 ):
     competition = setup.create()
     assert_refused(
-        lambda: services.competition_cancel(actor=setup.buyer, competition=competition, reason=""),
+        lambda: competition_services.competition_cancel(
+            actor=setup.buyer, competition=competition, reason=""
+        ),
         "reason",
         "Enter why you are cancelling",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.competition_cancel(actor=setup.buyer, competition=competition, reason="Changed")
+        competition_services.competition_cancel(
+            actor=setup.buyer, competition=competition, reason="Changed"
+        )
     assert mailoutbox == []
     assert not CompetitionInvitation.objects.for_supplier(setup.suppliers[0]).exists()
 
@@ -803,12 +829,14 @@ def test_cancelling_a_draft_sends_nothing_and_needs_a_reason(
 def test_award_emails_can_be_turned_off(setup, django_capture_on_commit_callbacks, mailoutbox):
     competition = setup.create()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with services.award_emails_off():
-            services.competition_publish(actor=setup.buyer, competition=competition)
-            question = services.clarification_ask(
+        with award_emails.award_emails_off():
+            competition_services.competition_publish(actor=setup.buyer, competition=competition)
+            question = clarification_services.clarification_ask(
                 actor=setup.suppliers[0],
                 invitation=setup.invitation(competition, 0),
                 question="When?",
             )
-            services.clarification_answer(actor=setup.buyer, question=question, answer="Soon")
+            clarification_services.clarification_answer(
+                actor=setup.buyer, question=question, answer="Soon"
+            )
     assert callbacks == [] and mailoutbox == []

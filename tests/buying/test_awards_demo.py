@@ -6,8 +6,9 @@ import io
 import pytest
 
 from buying import demo as buying_demo
-from buying.models import CompetitionInvitation, Contract, FurtherCompetition
+from buying.models import CompetitionInvitation, FurtherCompetition
 from catalogue import demo as catalogue_demo
+from contracts.models import Contract
 from ndx.accounts import demo as accounts_demo
 from ndx.accounts.models import User
 from ndx.audit.models import AuditEntry

@@ -8,9 +8,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from buying import services
-from buying.models import Contract, Requirement, Shortlist
+from buying.models import Requirement, Shortlist
+from buying.services import awards as award_services
+from buying.services import requirements as requirement_services
+from buying.services import shortlists as shortlist_services
 from catalogue.models import Offer
+from contracts.models import Contract
 from ndx.audit.models import AuditEntry
 from suppliers.models import FrameworkMembership
 from tests.catalogue.factories import LotFactory
@@ -56,7 +59,9 @@ def terms(**overrides):
 
 def award_item(buyer, shortlist, **overrides):
     item = shortlist.items.get()
-    return services.direct_award_create(actor=buyer, shortlist_item=item, **terms(**overrides))
+    return award_services.direct_award_create(
+        actor=buyer, shortlist_item=item, **terms(**overrides)
+    )
 
 
 def assert_refused(call, field, message):
@@ -123,7 +128,7 @@ def test_the_frozen_revision_and_price_are_used_even_after_the_offer_changes(
 
 
 def test_time_to_award_runs_from_the_requirement(buyer, offer):
-    requirement = services.requirement_start(actor=buyer, title="Case management")
+    requirement = requirement_services.requirement_start(actor=buyer, title="Case management")
     Requirement.objects.filter(pk=requirement.pk).update(
         created_at=timezone.now() - timedelta(days=30)
     )
@@ -135,8 +140,8 @@ def test_time_to_award_runs_from_the_requirement(buyer, offer):
 
 
 def test_award_of_a_single_offer(buyer, offer):
-    requirement = services.requirement_start(actor=buyer, title="Case management")
-    contract = services.direct_award_create(
+    requirement = requirement_services.requirement_start(actor=buyer, title="Case management")
+    contract = award_services.direct_award_create(
         actor=buyer, offer=offer, requirement=requirement, **terms()
     )
     assert contract.revision == offer.published_revision
@@ -167,7 +172,9 @@ def test_award_above_the_national_price_is_refused(buyer, shortlist):
 
 def test_single_offer_award_above_the_national_price_is_refused(buyer, offer):
     assert_refused(
-        lambda: services.direct_award_create(actor=buyer, offer=offer, **terms(unit_price="13")),
+        lambda: award_services.direct_award_create(
+            actor=buyer, offer=offer, **terms(unit_price="13")
+        ),
         "unit_price",
         "at or below the national price of £12.50",
     )
@@ -183,7 +190,7 @@ def test_direct_award_on_a_further_competition_lot_is_refused(buyer):
         "does not allow direct award: run a further competition",
     )
     assert_refused(
-        lambda: services.direct_award_create(actor=buyer, offer=offer, **terms()),
+        lambda: award_services.direct_award_create(actor=buyer, offer=offer, **terms()),
         "__all__",
         "does not allow direct award",
     )
@@ -234,15 +241,17 @@ def test_start_in_the_past_and_end_before_start_are_refused(buyer, shortlist):
 
 
 def test_an_open_shortlist_cannot_be_awarded_from(buyer, offer):
-    shortlist = services.shortlist_create(actor=buyer, name="Open list")
-    services.shortlist_add_offer(actor=buyer, shortlist=shortlist, offer_id=offer.pk)
+    shortlist = shortlist_services.shortlist_create(actor=buyer, name="Open list")
+    shortlist_services.shortlist_add_offer(actor=buyer, shortlist=shortlist, offer_id=offer.pk)
     assert_refused(
         lambda: award_item(buyer, shortlist), "__all__", "Freeze the shortlist before awarding"
     )
 
 
 def test_a_shortlist_with_another_outcome_cannot_be_awarded_from(buyer, shortlist):
-    services.shortlist_record_outcome(actor=buyer, shortlist=shortlist, outcome="cancelled")
+    shortlist_services.shortlist_record_outcome(
+        actor=buyer, shortlist=shortlist, outcome="cancelled"
+    )
     assert_refused(
         lambda: award_item(buyer, shortlist), "__all__", "outcome is recorded as “Cancelled”"
     )
@@ -252,7 +261,7 @@ def test_an_offer_no_longer_buyable_cannot_be_awarded(buyer, shortlist, offer):
     FrameworkMembership.objects.filter(supplier=offer.supplier).update(status="suspended")
     assert_refused(lambda: award_item(buyer, shortlist), "__all__", "can no longer be bought")
     assert_refused(
-        lambda: services.direct_award_create(actor=buyer, offer=offer, **terms()),
+        lambda: award_services.direct_award_create(actor=buyer, offer=offer, **terms()),
         "__all__",
         "That offer is not available to buy",
     )
@@ -263,7 +272,7 @@ def test_an_offer_without_a_national_price_cannot_be_directly_awarded(buyer, lot
     offer.published_revision.price = None
     offer.published_revision.save()
     assert_refused(
-        lambda: services.direct_award_create(actor=buyer, offer=offer, **terms()),
+        lambda: award_services.direct_award_create(actor=buyer, offer=offer, **terms()),
         "__all__",
         "has no national price",
     )
@@ -279,14 +288,16 @@ def test_another_organisation_cannot_award_from_the_shortlist(shortlist):
 
 def test_another_organisations_requirement_cannot_be_used(buyer, offer):
     other = buyer_user("Kent County Council")
-    requirement = services.requirement_start(actor=other, title="Theirs")
+    requirement = requirement_services.requirement_start(actor=other, title="Theirs")
     with pytest.raises(PermissionDenied):
-        services.direct_award_create(actor=buyer, offer=offer, requirement=requirement, **terms())
+        award_services.direct_award_create(
+            actor=buyer, offer=offer, requirement=requirement, **terms()
+        )
     assert not Contract.objects.exists()
 
 
 def test_suppliers_cannot_award(offer, shortlist):
     supplier_user = offer.supplier.memberships.get().user
     with pytest.raises(PermissionDenied):
-        services.direct_award_create(actor=supplier_user, offer=offer, **terms())
+        award_services.direct_award_create(actor=supplier_user, offer=offer, **terms())
     assert not Contract.objects.exists()

@@ -7,13 +7,16 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from buying import services
 from buying.models import (
     ClarificationQuestion,
     CompetitionResponse,
-    Contract,
     FurtherCompetition,
 )
+from buying.services import awards as award_services
+from buying.services import clarifications as clarification_services
+from buying.services import competitions as competition_services
+from buying.services import requirements as requirement_services
+from contracts.models import Contract
 from tests.catalogue.factories import LotFactory
 
 from .award_helpers import (
@@ -91,7 +94,7 @@ def test_direct_award_makes_the_contract_and_shows_the_saving(client, direct):
     contract = Contract.objects.get()
     assert response.redirect_chain[-1][0] == f"/buying/contracts/{contract.pk}/"
     page = response.content.decode()
-    assert "buying/awards/contract.html" in templates(response)
+    assert "contracts/contract.html" in templates(response)
     assert f"Contract {contract.reference} awarded to Northwind Digital Ltd" in page
     assert "Saving against the list price: £1,350.00" in page
     assert contract.value == Decimal("5400.00")
@@ -119,8 +122,8 @@ def test_a_bad_date_is_shown_as_a_form_error(client, direct):
 
 def test_direct_award_from_an_offer_page(client, direct):
     client.force_login(direct["buyer"])
-    requirement = services.requirement_start(actor=direct["buyer"], title="Case notes")
-    services.requirement_answer(
+    requirement = requirement_services.requirement_start(actor=direct["buyer"], title="Case notes")
+    requirement_services.requirement_answer(
         actor=direct["buyer"], requirement=requirement, step="problem", data={"problem": "x"}
     )
     offer_page = client.get(f"/catalogue/offers/{direct['offer'].pk}/").content.decode()
@@ -178,7 +181,7 @@ def make_contract(d, **overrides):
         "kpis": "",
     }
     values.update(overrides)
-    return services.direct_award_create(actor=d["buyer"], shortlist_item=d["item"], **values)
+    return award_services.direct_award_create(actor=d["buyer"], shortlist_item=d["item"], **values)
 
 
 def test_register_totals_value_and_saving(client, direct):
@@ -186,7 +189,7 @@ def test_register_totals_value_and_saving(client, direct):
     make_contract(direct, quantity="20", unit_price="12.50")  # 250, saving 50
     client.force_login(direct["buyer"])
     response = client.get("/buying/contracts/")
-    assert "buying/awards/contracts.html" in templates(response)
+    assert "contracts/contracts.html" in templates(response)
     page = response.content.decode()
     assert "£1,250.00" in page  # total value
     assert "£550.00" in page  # total saving
@@ -358,7 +361,7 @@ def test_responses_are_sealed_on_the_buyers_page_until_the_deadline(client, setu
 
 def test_answer_score_and_award_pages(client, setup, django_capture_on_commit_callbacks):
     competition = setup.published()
-    question = services.clarification_ask(
+    question = clarification_services.clarification_ask(
         actor=setup.suppliers[0], invitation=setup.invitation(competition, 0), question="When?"
     )
     client.force_login(setup.buyer)
@@ -510,12 +513,12 @@ def test_a_supplier_never_sees_a_competitors_invitation_or_response(client, setu
 
 def test_shared_answers_do_not_say_who_asked(client, setup):
     competition = setup.published()
-    question = services.clarification_ask(
+    question = clarification_services.clarification_ask(
         actor=setup.suppliers[0],
         invitation=setup.invitation(competition, 0),
         question="Northwind asks: is SSO needed?",
     )
-    services.clarification_answer(
+    clarification_services.clarification_answer(
         actor=setup.buyer, question=question, answer="Yes", shared_question="Is SSO needed?"
     )
     client.force_login(setup.suppliers[1])
@@ -531,7 +534,7 @@ def test_unsuccessful_supplier_is_told_why_on_the_page(client, setup):
     setup.close(competition)
     setup.score(a, quality=90, price=89, social_value=70)
     setup.score(b, quality=50, price=100, social_value=60)
-    services.competition_award(
+    award_services.competition_award(
         actor=setup.buyer, competition=competition, response=a, rationale="Best", kpis=""
     )
     client.force_login(setup.suppliers[1])
@@ -547,7 +550,7 @@ def test_unsuccessful_supplier_is_told_why_on_the_page(client, setup):
 
 
 def test_text_in_every_competition_field_is_escaped(client, setup):
-    competition = services.competition_create(
+    competition = competition_services.competition_create(
         actor=setup.buyer,
         shortlist=setup.shortlist,
         data={
@@ -561,12 +564,12 @@ def test_text_in_every_competition_field_is_escaped(client, setup):
             "deadline": timezone.now() + timedelta(days=7),
         },
     )
-    services.competition_publish(actor=setup.buyer, competition=competition)
+    competition_services.competition_publish(actor=setup.buyer, competition=competition)
     invitation = setup.invitation(competition, 0)
-    question = services.clarification_ask(
+    question = clarification_services.clarification_ask(
         actor=setup.suppliers[0], invitation=invitation, question=SCRIPT
     )
-    services.clarification_answer(actor=setup.buyer, question=question, answer=SCRIPT)
+    clarification_services.clarification_answer(actor=setup.buyer, question=question, answer=SCRIPT)
     response = setup.respond(competition, 0, quality_response=SCRIPT, social_value_response=SCRIPT)
     client.force_login(setup.suppliers[0])
     for url in (
@@ -587,7 +590,7 @@ def test_text_in_every_competition_field_is_escaped(client, setup):
     ):
         page = client.get(url).content.decode()
         assert SCRIPT not in page and ESCAPED in page, url
-    services.competition_award(
+    award_services.competition_award(
         actor=setup.buyer, competition=competition, response=response, rationale=SCRIPT, kpis=SCRIPT
     )
     client.force_login(setup.buyer)

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
 
-from buying import services
 from buying.models import Requirement
+from buying.services import requirements as requirement_services
 from ndx.audit.models import AuditEntry
 from tests.accounts.factories import BuyerOrganisationFactory, StaffFactory, member
 from tests.catalogue.factories import DraftFrameworkFactory, FrameworkFactory, LotFactory
@@ -23,11 +23,13 @@ def buyer():
 
 @pytest.fixture
 def requirement(buyer):
-    return services.requirement_start(actor=buyer, title="Case management")
+    return requirement_services.requirement_start(actor=buyer, title="Case management")
 
 
 def answer(actor, requirement, step, **data):
-    return services.requirement_answer(actor=actor, requirement=requirement, step=step, data=data)
+    return requirement_services.requirement_answer(
+        actor=actor, requirement=requirement, step=step, data=data
+    )
 
 
 def saved(requirement):
@@ -56,7 +58,7 @@ def complete(actor, requirement):
 
 
 def test_start_creates_a_draft_for_the_buyers_organisation_and_audits(buyer):
-    requirement = services.requirement_start(actor=buyer, title="  Case   management ")
+    requirement = requirement_services.requirement_start(actor=buyer, title="  Case   management ")
     assert requirement.title == "Case management"
     assert requirement.organisation == buyer.organisation
     assert requirement.created_by == buyer
@@ -70,7 +72,7 @@ def test_start_creates_a_draft_for_the_buyers_organisation_and_audits(buyer):
 )
 def test_start_refuses_a_bad_title(buyer, title, message):
     with pytest.raises(ValidationError) as exc:
-        services.requirement_start(actor=buyer, title=title)
+        requirement_services.requirement_start(actor=buyer, title=title)
     assert message in exc.value.message_dict["title"][0]
     assert not Requirement.objects.exists()
 
@@ -79,7 +81,7 @@ def test_start_refuses_suppliers_and_people_without_an_organisation():
     supplier = member(SupplierProfileFactory().organisation)
     for actor in (supplier, StaffFactory()):
         with pytest.raises(PermissionDenied):
-            services.requirement_start(actor=actor, title="Anything")
+            requirement_services.requirement_start(actor=actor, title="Anything")
     assert not Requirement.objects.exists()
 
 
@@ -327,11 +329,11 @@ def test_other_organisations_and_suppliers_cannot_touch_it(buyer, requirement):
         with pytest.raises(PermissionDenied):
             answer(outsider, requirement, "problem", problem="Hijacked")
         with pytest.raises(PermissionDenied):
-            services.requirement_submit(actor=outsider, requirement=requirement)
+            requirement_services.requirement_submit(actor=outsider, requirement=requirement)
         with pytest.raises(PermissionDenied):
-            services.requirement_delete(actor=outsider, requirement=requirement)
+            requirement_services.requirement_delete(actor=outsider, requirement=requirement)
         with pytest.raises(PermissionDenied):
-            services.requirement_copy(actor=outsider, requirement=requirement)
+            requirement_services.requirement_copy(actor=outsider, requirement=requirement)
     assert saved(requirement) == before
     assert Requirement.objects.count() == 1
 
@@ -352,7 +354,7 @@ def test_visible_only_to_the_organisation(buyer, requirement):
 
 def test_submit_needs_the_required_answers(buyer, requirement):
     with pytest.raises(ValidationError) as exc:
-        services.requirement_submit(actor=buyer, requirement=requirement)
+        requirement_services.requirement_submit(actor=buyer, requirement=requirement)
     assert set(exc.value.message_dict) == {"problem", "users_description", "timescale"}
     assert saved(requirement)["status"] == "draft"
     assert not AuditEntry.objects.filter(action="requirement.submitted").exists()
@@ -363,7 +365,7 @@ def test_submit_with_only_problem_missing_is_refused(buyer, requirement):
     Requirement.objects.filter(pk=requirement.pk).update(problem="")
     requirement.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
-        services.requirement_submit(actor=buyer, requirement=requirement)
+        requirement_services.requirement_submit(actor=buyer, requirement=requirement)
     assert list(exc.value.message_dict) == ["problem"]
     assert saved(requirement)["status"] == "draft"
 
@@ -375,13 +377,13 @@ def test_submit_refuses_a_lot_that_is_no_longer_live(buyer, requirement):
     lot.framework.status = "closed"
     lot.framework.save()
     with pytest.raises(ValidationError) as exc:
-        services.requirement_submit(actor=buyer, requirement=requirement)
+        requirement_services.requirement_submit(actor=buyer, requirement=requirement)
     assert "no longer available" in exc.value.message_dict["lot"][0]
 
 
 def test_submit_sets_status_and_time_then_it_is_read_only(buyer, requirement):
     complete(buyer, requirement)
-    services.requirement_submit(actor=buyer, requirement=requirement)
+    requirement_services.requirement_submit(actor=buyer, requirement=requirement)
     row = Requirement.objects.get(pk=requirement.pk)
     assert row.status == "submitted" and row.submitted_at is not None
     assert requirement.status == "submitted"
@@ -389,9 +391,9 @@ def test_submit_sets_status_and_time_then_it_is_read_only(buyer, requirement):
     with pytest.raises(ValidationError, match="submitted"):
         answer(buyer, requirement, "location", location="York")
     with pytest.raises(ValidationError):
-        services.requirement_submit(actor=buyer, requirement=requirement)
+        requirement_services.requirement_submit(actor=buyer, requirement=requirement)
     with pytest.raises(ValidationError, match="Only drafts"):
-        services.requirement_delete(actor=buyer, requirement=requirement)
+        requirement_services.requirement_delete(actor=buyer, requirement=requirement)
     assert Requirement.objects.get(pk=requirement.pk).location == ""
 
 
@@ -399,7 +401,7 @@ def test_submit_sets_status_and_time_then_it_is_read_only(buyer, requirement):
 
 
 def test_delete_a_draft(buyer, requirement):
-    services.requirement_delete(actor=buyer, requirement=requirement)
+    requirement_services.requirement_delete(actor=buyer, requirement=requirement)
     assert not Requirement.objects.exists()
     assert AuditEntry.objects.filter(action="requirement.deleted").count() == 1
 
@@ -409,9 +411,9 @@ def test_copy_makes_a_new_draft_with_the_same_answers(buyer, requirement):
     lot = LotFactory()
     answer(buyer, requirement, "preference", lot=str(lot.pk))
     answer(buyer, requirement, "security", hosting_locations=["uk"], certifications=["psn"])
-    services.requirement_submit(actor=buyer, requirement=requirement)
+    requirement_services.requirement_submit(actor=buyer, requirement=requirement)
     colleague = member(buyer.organisation)
-    copy = services.requirement_copy(actor=colleague, requirement=requirement)
+    copy = requirement_services.requirement_copy(actor=colleague, requirement=requirement)
     assert copy.pk != requirement.pk and copy.is_draft and copy.created_by == colleague
     assert copy.title == "Copy of Case management"
     assert (copy.problem, copy.user_count, copy.timescale) == (
@@ -426,12 +428,12 @@ def test_copy_makes_a_new_draft_with_the_same_answers(buyer, requirement):
 
 
 def test_copy_drops_a_lot_no_longer_live_and_keeps_the_title_short(buyer):
-    requirement = services.requirement_start(actor=buyer, title="x" * 150)
+    requirement = requirement_services.requirement_start(actor=buyer, title="x" * 150)
     lot = LotFactory()
     answer(buyer, requirement, "preference", lot=str(lot.pk))
     lot.framework.status = "expired"
     lot.framework.save()
-    copy = services.requirement_copy(actor=buyer, requirement=requirement)
+    copy = requirement_services.requirement_copy(actor=buyer, requirement=requirement)
     assert copy.lot is None and copy.framework is None
     assert len(copy.title) == 150 and copy.title.startswith("Copy of ")
 
@@ -440,16 +442,18 @@ def test_copy_drops_a_lot_no_longer_live_and_keeps_the_title_short(buyer):
 
 
 def test_resume_step(buyer, requirement):
-    assert services.requirement_resume_step(requirement) == "problem"
+    assert requirement_services.requirement_resume_step(requirement) == "problem"
     answer(buyer, requirement, "problem", problem="Need")
-    assert services.requirement_resume_step(requirement) == "users"
+    assert requirement_services.requirement_resume_step(requirement) == "users"
     answer(buyer, requirement, "users", users_description="Staff")
     answer(buyer, requirement, "needs", must_haves="", nice_to_haves="")  # optional, left blank
     answer(buyer, requirement, "budget", budget_min="10")
-    assert services.requirement_resume_step(requirement) == "timescale"
+    assert requirement_services.requirement_resume_step(requirement) == "timescale"
     answer(buyer, requirement, "location", location="Leeds")  # jumped ahead
-    assert services.requirement_resume_step(requirement) == "timescale"  # a required one skipped
+    assert (
+        requirement_services.requirement_resume_step(requirement) == "timescale"
+    )  # a required one skipped
     answer(buyer, requirement, "timescale", timescale="asap")
-    assert services.requirement_resume_step(requirement) == "security"
+    assert requirement_services.requirement_resume_step(requirement) == "security"
     answer(buyer, requirement, "preference", lot=str(LotFactory().pk))
-    assert services.requirement_resume_step(requirement) == "check"
+    assert requirement_services.requirement_resume_step(requirement) == "check"

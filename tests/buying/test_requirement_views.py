@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from buying import services
 from buying.models import Requirement
+from buying.services import requirements as requirement_services
 from tests.accounts.factories import BuyerOrganisationFactory, StaffFactory, member
 from tests.catalogue.factories import DraftFrameworkFactory, FrameworkFactory, LotFactory
 from tests.suppliers.factories import SupplierProfileFactory
@@ -64,7 +64,7 @@ def buyer():
 
 @pytest.fixture
 def requirement(buyer):
-    return services.requirement_start(actor=buyer, title="Case management")
+    return requirement_services.requirement_start(actor=buyer, title="Case management")
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def step_url(requirement, step):
 
 def fill_all(buyer, requirement):
     for step in STEPS:
-        services.requirement_answer(
+        requirement_services.requirement_answer(
             actor=buyer, requirement=requirement, step=step, data=GOOD[step]
         )
     return requirement
@@ -260,7 +260,7 @@ def test_list_shows_draft_with_continue_link_to_first_unanswered_question(
     signed_in, buyer, requirement
 ):
     for step in ("problem", "users", "needs"):
-        services.requirement_answer(
+        requirement_services.requirement_answer(
             actor=buyer, requirement=requirement, step=step, data=GOOD[step]
         )
     response = signed_in.get("/buying/requirements/")
@@ -271,7 +271,7 @@ def test_list_shows_draft_with_continue_link_to_first_unanswered_question(
 
 def test_list_continue_goes_to_check_when_everything_is_answered(signed_in, buyer, requirement):
     fill_all(buyer, requirement)
-    services.requirement_answer(
+    requirement_services.requirement_answer(
         actor=buyer, requirement=requirement, step="preference", data={"lot": LotFactory().pk}
     )
     page = text(signed_in.get("/buying/requirements/"))
@@ -280,8 +280,8 @@ def test_list_continue_goes_to_check_when_everything_is_answered(signed_in, buye
 
 def test_list_separates_submitted_requirements(signed_in, buyer, requirement):
     fill_all(buyer, requirement)
-    services.requirement_submit(actor=buyer, requirement=requirement)
-    other_draft = services.requirement_start(actor=buyer, title="Room booking")
+    requirement_services.requirement_submit(actor=buyer, requirement=requirement)
+    other_draft = requirement_services.requirement_start(actor=buyer, title="Room booking")
     page = text(signed_in.get("/buying/requirements/"))
     drafts, submitted = page.split('<h2 class="govuk-heading-m">Submitted</h2>')
     assert "Room booking" in drafts and "Case management" not in drafts
@@ -319,13 +319,13 @@ def test_check_page_lists_every_answer_with_change_links(signed_in, buyer, requi
 
 
 def test_answers_are_escaped_on_check_and_detail(signed_in, buyer, requirement):
-    services.requirement_answer(
+    requirement_services.requirement_answer(
         actor=buyer,
         requirement=requirement,
         step="problem",
         data={"problem": "<script>alert(1)</script>\n\nSecond <b>para</b>"},
     )
-    services.requirement_answer(
+    requirement_services.requirement_answer(
         actor=buyer, requirement=requirement, step="needs", data={"must_haves": "<i>x</i>"}
     )
     for url in ("check/", ""):
@@ -394,7 +394,7 @@ def test_submitted_requirement_questions_and_check_redirect_to_detail(
     signed_in, buyer, requirement
 ):
     fill_all(buyer, requirement)
-    services.requirement_submit(actor=buyer, requirement=requirement)
+    requirement_services.requirement_submit(actor=buyer, requirement=requirement)
     detail = f"/buying/requirements/{requirement.pk}/"
     for url in (step_url(requirement, "location"), f"{detail}check/"):
         assert signed_in.get(url)["Location"] == detail
@@ -430,7 +430,7 @@ def test_delete_asks_then_deletes_the_draft(signed_in, requirement):
 
 def test_submitted_requirement_cannot_be_deleted(signed_in, buyer, requirement):
     fill_all(buyer, requirement)
-    services.requirement_submit(actor=buyer, requirement=requirement)
+    requirement_services.requirement_submit(actor=buyer, requirement=requirement)
     response = signed_in.post(f"/buying/requirements/{requirement.pk}/delete/")
     assert response.status_code == 302
     assert Requirement.objects.filter(pk=requirement.pk).exists()
@@ -438,7 +438,7 @@ def test_submitted_requirement_cannot_be_deleted(signed_in, buyer, requirement):
 
 def test_copy_as_a_new_draft(signed_in, buyer, requirement):
     fill_all(buyer, requirement)
-    services.requirement_submit(actor=buyer, requirement=requirement)
+    requirement_services.requirement_submit(actor=buyer, requirement=requirement)
     url = f"/buying/requirements/{requirement.pk}/copy/"
     assert signed_in.get(url).status_code == 405
     response = signed_in.post(url)

@@ -6,7 +6,7 @@ from itertools import count
 
 from django.utils import timezone
 
-from buying.models import Contract
+from contracts.models import Contract
 from tests.accounts.factories import BuyerOrganisationFactory, SupplierOrganisationFactory
 from tests.catalogue.factories import LotFactory, make_offer
 from tests.suppliers.factories import SupplierProfileFactory

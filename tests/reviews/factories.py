@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from buying.models import Contract
+from contracts.models import Contract
 from reviews.models import Review
 from reviews.services import offer_rating_refresh
 from tests.accounts.factories import BuyerOrganisationFactory

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from buying.models import Contract
 from catalogue.models import Offer
+from contracts.models import Contract
 from ndx.audit.models import AuditEntry
 from reviews import services
 from reviews.models import HelpfulVote, OfferRatingSummary, Review, ReviewReport, ReviewResponse

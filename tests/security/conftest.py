@@ -23,9 +23,14 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from buying import services as buying_services
 from buying.models import FurtherCompetition
 from buying.requirement_forms import STEP_FORMS
+from buying.services import clarifications as clarification_services
+from buying.services import competitions as competition_services
+from buying.services import requirements as requirement_services
+from buying.services import responses as response_services
+from buying.services import saved_searches as saved_search_services
+from buying.services import shortlists as shortlist_services
 from catalogue.models import CatalogueImport, Framework, OfferDocument
 from catalogue.search_index import revision_search_index
 from matching import runtime
@@ -95,7 +100,7 @@ def answer_requirement(actor, requirement, answers=REQUIREMENT_ANSWERS):
     for step, data in answers.items():
         form = STEP_FORMS[step](data)
         assert form.is_valid(), form.errors
-        buying_services.requirement_answer(
+        requirement_services.requirement_answer(
             actor=actor, requirement=requirement, step=step, data=form.cleaned_data
         )
     requirement.refresh_from_db()
@@ -228,19 +233,23 @@ def build_world() -> SimpleNamespace:
     )
 
     # --- buyer A's requirements, searches, shortlists, match run ---------------------------
-    w.requirement_draft = buying_services.requirement_start(
+    w.requirement_draft = requirement_services.requirement_start(
         actor=buyer_member, title="A draft requirement"
     )
-    requirement = buying_services.requirement_start(actor=buyer_member, title="Case management")
+    requirement = requirement_services.requirement_start(
+        actor=buyer_member, title="Case management"
+    )
     answer_requirement(buyer_member, requirement)
-    w.requirement = buying_services.requirement_submit(actor=buyer_member, requirement=requirement)
+    w.requirement = requirement_services.requirement_submit(
+        actor=buyer_member, requirement=requirement
+    )
     matching_services.index_rebuild_now()
     w.match_run = matching_services.requirement_match(actor=buyer_member, requirement=w.requirement)
-    w.saved_search = buying_services.saved_search_create(
+    w.saved_search = saved_search_services.saved_search_create(
         actor=buyer_member, name="Case management search", query_string="q=case+management"
     )
-    w.shortlist = buying_services.shortlist_create(actor=buyer_member, name="Open shortlist")
-    w.shortlist_item = buying_services.shortlist_add_offer(
+    w.shortlist = shortlist_services.shortlist_create(actor=buyer_member, name="Open shortlist")
+    w.shortlist_item = shortlist_services.shortlist_add_offer(
         actor=buyer_member, shortlist=w.shortlist, offer_id=w.offer.pk
     )
     w.frozen = frozen_shortlist(buyer_member, [w.offer], name="Frozen shortlist")
@@ -251,11 +260,13 @@ def build_world() -> SimpleNamespace:
 
     def competition(name: str, publish: bool) -> FurtherCompetition:
         shortlist = frozen_shortlist(buyer_admin, comp_offers, name=name)
-        created = buying_services.competition_create(
+        created = competition_services.competition_create(
             actor=buyer_admin, shortlist=shortlist, data=competition_data(shortlist, title=name)
         )
         if publish:
-            created = buying_services.competition_publish(actor=buyer_admin, competition=created)
+            created = competition_services.competition_publish(
+                actor=buyer_admin, competition=created
+            )
         return created
 
     w.competition_draft = competition("Draft competition", publish=False)
@@ -264,11 +275,11 @@ def build_world() -> SimpleNamespace:
     w.comp_shortlist = w.competition_draft.shortlist
     w.invitation = w.competition_open.invitations.get(supplier=w.supplier_a)
     w.draft_invitation = w.competition_draft.invitations.get(supplier=w.supplier_a)
-    w.clarification = buying_services.clarification_ask(
+    w.clarification = clarification_services.clarification_ask(
         actor=supplier_admin, invitation=w.invitation, question="Is training included?"
     )
     closed_invitation = w.competition_closed.invitations.get(supplier=w.supplier_a)
-    w.response = buying_services.response_submit(
+    w.response = response_services.response_submit(
         actor=supplier_admin,
         invitation=closed_invitation,
         unit_price="9.50",

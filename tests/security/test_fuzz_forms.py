@@ -21,9 +21,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from buying.models import Contract, Requirement, SavedSearch
-from buying.services import REQUIREMENT_STEPS
+from buying.models import Requirement, SavedSearch
+from buying.services.requirements import REQUIREMENT_STEPS
 from catalogue.models import Framework, OfferRevision
+from contracts.models import Contract
 from reviews.models import Review
 from suppliers.models import LotApplication
 from tests.auth import Client
@@ -604,7 +605,7 @@ def test_odd_dates_are_refused_cleanly(client, world, form, field, parts):
 # --- stored markup: every page of the permission matrix, with markup in every stored text -------------
 
 STORED = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
-POISONED_APPS = ("accounts", "catalogue", "suppliers", "buying", "reviews")
+POISONED_APPS = ("accounts", "catalogue", "suppliers", "contracts", "buying", "reviews")
 # Text fields that hold codes, addresses or values copied from a list of choices, not prose.
 NOT_PROSE = {
     "email",
@@ -632,7 +633,7 @@ NOT_PROSE = {
 LIST_FIELDS = {
     "catalogue.offerrevision": ["features", "benefits"],
     "buying.requirement": ["must_haves", "nice_to_haves"],
-    "buying.contract": ["kpis"],
+    "contracts.contract": ["kpis"],
     "catalogue.catalogueimport": ["errors"],
 }
 

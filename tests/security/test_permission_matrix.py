@@ -32,7 +32,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from buying.services import REQUIREMENT_STEPS
+from buying.services.requirements import REQUIREMENT_STEPS
 from tests.auth import Client
 
 from .conftest import ROLES, changed_tables, fingerprint, sign_in
@@ -311,8 +311,8 @@ ROWS: list[Row] = [
         pk("draft_offer", "offer_pk"),
         variant="draft",
     ),
-    row("buying:contracts", BUYERS),
-    row("buying:contract", BUYER_A, pk("contract")),
+    row("contracts:contracts", BUYERS),
+    row("contracts:contract", BUYER_A, pk("contract")),
     row("buying:competition_create", BUYER_A, pk("comp_shortlist")),
     row("buying:competitions", BUYERS),
     row("buying:competition", BUYER_A, pk("competition_open")),
@@ -356,8 +356,8 @@ ROWS: list[Row] = [
     ),
     row("buying:supplier_question", POST_ONLY, pk("invitation")),
     row("buying:supplier_response", SUPPLIER_A, pk("invitation")),
-    row("buying:supplier_contracts", SUPPLIERS),
-    row("buying:supplier_contract", SUPPLIER_A, pk("contract")),
+    row("contracts:supplier_contracts", SUPPLIERS),
+    row("contracts:supplier_contract", SUPPLIER_A, pk("contract")),
     # --- reviews ------------------------------------------------------------------------------------
     row("reviews:mine", BUYERS),
     row("reviews:write", BUYER_A, pk("contract", "contract_pk")),

@@ -14,8 +14,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from buying.models import Contract, Requirement, Shortlist
+from buying.models import Requirement, Shortlist
 from catalogue.search_index import revision_search_index
+from contracts.models import Contract
 from matching import runtime
 from matching.services import index_rebuild_now
 from reviews.models import Review

@@ -6,74 +6,26 @@ running it again changes nothing, because a contract that has a review is skippe
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 from django.utils import timezone
 
-from buying.models import Contract
+from contracts.models import Contract
 from ndx.accounts.models import Membership, User
 
-from .models import Review
-from .services import review_create, review_mark_helpful, review_respond
+from ..models import Review
+from ..services import review_create, review_mark_helpful, review_respond
 
-# (overall stars, title, text, performance rating); sub-ratings vary around the overall.
-TEMPLATES = [
-    (
-        5,
-        "Smooth roll-out and responsive support",
-        "We went live on time. The supplier's onboarding team trained our staff in small groups "
-        "and stayed on hand for the first fortnight. Support tickets are answered the same day.",
-        "good",
-    ),
-    (
-        5,
-        "Exactly what the service needed",
-        "It replaced three spreadsheets and a paper process. Our team found it easy to learn, "
-        "and the supplier listened when we asked for changes to the reports.",
-        "good",
-    ),
-    (
-        4,
-        "Good product, slow start",
-        "The product does what it says and staff like it. Data migration took longer than "
-        "planned, but the supplier put extra people on it and we caught up.",
-        "good",
-    ),
-    (
-        4,
-        "Reliable, with a few gaps in reporting",
-        "Availability has been excellent since go-live. Some of the reports we need for our "
-        "board still have to be built by hand; the supplier says these are on their roadmap.",
-        "approaching_target",
-    ),
-    (
-        3,
-        "Does the job, but support could be better",
-        "The core features work well. Support is slow outside office hours and we have had to "
-        "chase answers more than once. Pricing was clear and matched the quote.",
-        "approaching_target",
-    ),
-    (
-        2,
-        "Missed milestones",
-        "Two of the first three milestones slipped, and we had to escalate to the account "
-        "manager. Things have improved recently, but it has not been the experience we expected.",
-        "requires_improvement",
-    ),
-]
-WEIGHTS = [4, 3, 4, 3, 2, 1]
-
-RESPONSES = {
-    5: "Thank you for the kind words. We are glad the roll-out went well for your team.",
-    4: "Thank you. We have shared your feedback with the product team.",
-    3: "Thank you for the honest feedback. We are extending our support hours this quarter.",
-    2: "We are sorry about the delays. Our delivery lead will meet your team to agree a plan.",
-}
-
-HELD_TEXT = (
-    "Works well. We wrote up our lessons learned at https://intranet.example.gov.uk/lessons "
-    "if other councils want to read them."
-)
+# The content is data: reviews.json holds the review templates (overall stars, title, text,
+# performance rating, and how often each is picked; sub-ratings vary around the overall), the
+# suppliers' replies by rating, and the held review's text.
+DATA = json.loads((Path(__file__).parent / "reviews.json").read_text(encoding="utf-8"))
+TEMPLATES = [(t["rating"], t["title"], t["text"], t["performance"]) for t in DATA["templates"]]
+WEIGHTS = [t["weight"] for t in DATA["templates"]]
+RESPONSES = {int(rating): text for rating, text in DATA["supplier_responses"].items()}
+HELD_TEXT = DATA["held_text"]
 
 
 def _author(organisation) -> User | None:

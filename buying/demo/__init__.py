@@ -7,42 +7,53 @@ competition (Manchester's) is still open, with Northwind Digital invited, so the
 sees an invitation on its dashboard. Suppliers' questions and responses are written directly
 (most demo suppliers have no users). Seeding is keyed on each requirement's title, so running it
 twice changes nothing. No emails are sent.
+
+The content is data in this folder: people.json (the demo buyers and suppliers it names),
+direct_awards.json and competitions.json; the code below only loads it and calls the services.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from django.db.models import Q
 from django.utils import timezone
 
 from catalogue.models import Lot, Offer
+from contracts.models import Contract
 from ndx.accounts.models import Organisation, User
 
-from . import services
-from .models import (
+from ..models import (
     ClarificationQuestion,
     CompetitionResponse,
-    Contract,
     Requirement,
     Shortlist,
 )
+from ..services import awards as award_services
+from ..services import clarifications as clarification_services
+from ..services import competitions as competition_services
+from ..services import emails as award_emails
+from ..services import responses as response_services
+from ..services import shortlists as shortlist_services
+from ..services import terms as award_terms
 
-LEEDS = "buyer.admin@leeds.gov.uk"
-MFT = "buyer.admin@mft.nhs.uk"
-DFE = "buyer.admin@education.gov.uk"
-NORTHWIND = "Northwind Digital Ltd"
-BRIGHTWATER = "Brightwater Cloud Services plc"
+DATA = Path(__file__).parent
+PEOPLE = json.loads((DATA / "people.json").read_text(encoding="utf-8"))
+LEEDS, MFT, DFE = (PEOPLE["buyers"][key] for key in ("leeds", "mft", "dfe"))
+NORTHWIND = PEOPLE["demo_suppliers"]["northwind"]
+BRIGHTWATER = PEOPLE["demo_suppliers"]["brightwater"]
 
 
 @dataclass
 class DirectAward:
-    buyer: str
+    buyer: str  # a demo buyer's email
     title: str
     problem: str
-    lot: tuple[str, str]
+    lot: tuple[str, str]  # framework reference, lot slug
     keyword: str  # the offer awarded has this in its title (any offer, if none has)
     supplier: str | None  # a demo supplier by name, or None for another supplier
     budget: Decimal  # roughly what the contract is worth; quantity = budget / unit price
@@ -53,6 +64,20 @@ class DirectAward:
     kpis: list[str]
     justification: str
 
+    @classmethod
+    def from_data(cls, row: dict) -> DirectAward:
+        supplier = row["supplier"]
+        return cls(
+            **{
+                **row,
+                "buyer": PEOPLE["buyers"][row["buyer"]],
+                "lot": tuple(row["lot"]),
+                "supplier": PEOPLE["demo_suppliers"][supplier] if supplier else None,
+                "budget": Decimal(row["budget"]),
+                "discount": Decimal(row["discount"]),
+            }
+        )
+
 
 @dataclass
 class Competition:
@@ -62,7 +87,7 @@ class Competition:
     noun: str  # the offers invited are the lot's offers with titles starting with this
     quantity: Decimal
     months: int
-    weights: tuple[int, int, int]
+    weights: tuple[int, int, int]  # quality, price, social value
     created_days_ago: int
     suppliers: int
     responses: list[tuple[Decimal, int, int]] = field(default_factory=list)  # discount, q, s
@@ -71,181 +96,34 @@ class Competition:
     question: tuple[str, str] | None = None
     kpis: list[str] = field(default_factory=list)
 
+    @classmethod
+    def from_data(cls, row: dict) -> Competition:
+        weights, question = row["weights"], row.get("question")
+        return cls(
+            **{
+                **row,
+                "buyer": PEOPLE["buyers"][row["buyer"]],
+                "quantity": Decimal(row["quantity"]),
+                "weights": (weights["quality"], weights["price"], weights["social_value"]),
+                "responses": [
+                    (Decimal(r["discount"]), r["quality"], r["social_value"])
+                    for r in row.get("responses", [])
+                ],
+                "prefer": tuple(PEOPLE["demo_suppliers"][key] for key in row.get("prefer", [])),
+                "question": (question["question"], question["answer"]) if question else None,
+            }
+        )
 
-DIRECT_AWARDS = [
-    DirectAward(
-        buyer=LEEDS,
-        title="Records management for children's services",
-        problem="Case files for children's services are kept on shared drives with no "
-        "retention rules. We need records management that applies retention automatically.",
-        lot=("RM1557.14", "cloud-software"),
-        keyword="Records management",
-        supplier=NORTHWIND,
-        budget=Decimal("85000"),
-        discount=Decimal("0.05"),
-        months=24,
-        awarded_days_ago=120,
-        requirement_days=38,
-        kpis=["99.9% availability each month", "Priority 1 incidents fixed within 4 hours"],
-        justification="The only shortlisted service with retention rules for children's "
-        "records built in, already used by two neighbouring councils. We negotiated 5% below "
-        "the national price for a two-year term.",
-    ),
-    DirectAward(
-        buyer=LEEDS,
-        title="Backup and disaster recovery for council systems",
-        problem="Our backups are on tape in the same building as the servers. We need "
-        "off-site, UK-hosted backup with tested recovery.",
-        lot=("RM1557.14", "cloud-hosting"),
-        keyword="Backup",
-        supplier=BRIGHTWATER,
-        budget=Decimal("64000"),
-        discount=Decimal("0"),
-        months=36,
-        awarded_days_ago=75,
-        requirement_days=21,
-        kpis=["Restore any system within 4 hours", "Recovery tested every quarter"],
-        justification="UK-only hosting with PSN compliance, at the national price, from the "
-        "supplier that already hosts our planning systems.",
-    ),
-    DirectAward(
-        buyer=MFT,
-        title="Cloud readiness assessment for pathology systems",
-        problem="Tell us which pathology systems can move to the cloud, in what order, and "
-        "what it will cost.",
-        lot=("RM1557.14", "cloud-support"),
-        keyword="Cloud readiness",
-        supplier=BRIGHTWATER,
-        budget=Decimal("30000"),
-        discount=Decimal("0.03"),
-        months=4,
-        awarded_days_ago=200,
-        requirement_days=45,
-        kpis=["Assessment report within 8 weeks", "Findings presented to the digital board"],
-        justification="Best value of the three support offers we compared, with NHS data "
-        "security (DSPT) experience.",
-    ),
-    DirectAward(
-        buyer=MFT,
-        title="Scheduling for community nursing visits",
-        problem="Community nurses plan visits on paper. We need scheduling that plans routes "
-        "and works on phones.",
-        lot=("RM1557.14", "cloud-software"),
-        keyword="Field service scheduling",
-        supplier=None,
-        budget=Decimal("410000"),
-        discount=Decimal("0.08"),
-        months=24,
-        awarded_days_ago=40,
-        requirement_days=30,
-        kpis=["99.9% availability", "Visits planned 2 weeks ahead", "Support replies in 1 hour"],
-        justification="Meets every must-have on the requirement and is built for NHS trusts; "
-        "8% below the national price for a two-year term.",
-    ),
-    DirectAward(
-        buyer=DFE,
-        title="User researcher for the school funding service",
-        problem="A user researcher to join the school funding team for six months.",
-        lot=("RM1043.9", "digital-specialists"),
-        keyword="user researcher",
-        supplier=None,
-        budget=Decimal("96000"),
-        discount=Decimal("0"),
-        months=6,
-        awarded_days_ago=90,
-        requirement_days=14,
-        kpis=["Research plan within 2 weeks", "Findings shared every sprint"],
-        justification="Available within two weeks, with experience of Service Standard "
-        "assessments in education.",
-    ),
-    DirectAward(
-        buyer=DFE,
-        title="Collaboration workspace for all staff",
-        problem="One secure collaboration workspace for 20,000 staff across the department "
-        "and its agencies, replacing four separate systems.",
-        lot=("RM1557.14", "cloud-software"),
-        keyword="Secure collaboration",
-        supplier=None,
-        budget=Decimal("6500000"),
-        discount=Decimal("0.10"),
-        months=24,
-        awarded_days_ago=150,
-        requirement_days=60,
-        kpis=[
-            "99.9% availability each month",
-            "Accessibility: WCAG 2.2 AA, audited every year",
-            "All staff moved across within 6 months",
-        ],
-        justification="The highest-rated workspace on our shortlist, at 10% below the "
-        "national price for 20,000 staff over two years.",
-    ),
-]
 
-COMPETITIONS = [
-    Competition(
-        buyer=LEEDS,
-        title="Discovery for a new housing repairs service",
-        problem="Tenants report repairs by phone and wait weeks. Find out what tenants and "
-        "repairs teams need, and recommend what to build.",
-        noun="Discovery",
-        quantity=Decimal("1"),
-        months=4,
-        weights=(60, 30, 10),
-        created_days_ago=95,
-        suppliers=4,
-        responses=[
-            (Decimal("0.06"), 82, 70),
-            (Decimal("0.12"), 68, 60),
-            (Decimal("0.02"), 75, 85),
-        ],
-        prefer=(NORTHWIND,),
-        question=(
-            "Can the team work from our Leeds office two days a week?",
-            "Yes. We expect the team on site at least two days a week.",
-        ),
-        kpis=["Research with at least 30 tenants", "Show and tell every two weeks"],
-    ),
-    Competition(
-        buyer=DFE,
-        title="Beta build of the teacher vacancies service",
-        problem="Build the beta of a free service for schools to list teaching vacancies.",
-        noun="Beta build",
-        quantity=Decimal("600"),  # days
-        months=12,
-        weights=(50, 35, 15),
-        created_days_ago=160,
-        suppliers=3,
-        responses=[
-            (Decimal("0.04"), 78, 65),
-            (Decimal("0.09"), 71, 80),
-            (Decimal("0.00"), 84, 55),
-        ],
-        kpis=[
-            "Pass the beta Service Standard assessment",
-            "Release to production every week",
-            "99.9% availability once live",
-        ],
-    ),
-    Competition(
-        buyer=MFT,
-        title="Alpha for patient discharge planning",
-        problem="Discharges are delayed while wards, social care and transport teams chase "
-        "each other by phone. Prototype a shared discharge plan.",
-        noun="Alpha",
-        quantity=Decimal("1"),
-        months=3,
-        weights=(55, 30, 15),
-        created_days_ago=6,
-        suppliers=4,
-        responses=[(Decimal("0.05"), 0, 0)],  # one response so far, from the second supplier
-        awarded=False,
-        prefer=(NORTHWIND,),
-        question=(
-            "Will the alpha need to connect to the electronic patient record?",
-            "Not in alpha: use realistic test data. Integration is for beta.",
-        ),
-    ),
-]
+def _load(name: str):
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+DIRECT_AWARDS = [DirectAward.from_data(row) for row in _load("direct_awards.json")]
+_COMPETITIONS = _load("competitions.json")
+COMPETITION_LOT = tuple(_COMPETITIONS["lot"])
+TEXTS = _COMPETITIONS["texts"]
+COMPETITIONS = [Competition.from_data(row) for row in _COMPETITIONS["competitions"]]
 
 
 def _pence(amount: Decimal) -> Decimal:
@@ -310,10 +188,12 @@ def _requirement(buyer: User, title: str, problem: str, lot: Lot, created: datet
 
 
 def _shortlist(buyer: User, requirement: Requirement, offers: list[Offer], frozen: datetime):
-    shortlist = services.shortlist_create(actor=buyer, name=f"Shortlist for {requirement.title}")
+    shortlist = shortlist_services.shortlist_create(
+        actor=buyer, name=f"Shortlist for {requirement.title}"
+    )
     for offer in offers:
-        services.shortlist_add_offer(actor=buyer, shortlist=shortlist, offer_id=offer.pk)
-    services.shortlist_freeze(actor=buyer, shortlist=shortlist)
+        shortlist_services.shortlist_add_offer(actor=buyer, shortlist=shortlist, offer_id=offer.pk)
+    shortlist_services.shortlist_freeze(actor=buyer, shortlist=shortlist)
     Shortlist.objects.filter(pk=shortlist.pk).update(
         requirement=requirement, created_at=frozen - timedelta(days=2), frozen_at=frozen
     )
@@ -339,7 +219,7 @@ def _seed_direct(spec: DirectAward, buyer: User, lots, now: datetime) -> bool:
     start = timezone.localdate(awarded) + timedelta(days=14)
     unit_price = _pence(item.price * (1 - spec.discount))
     quantity = max(Decimal("1"), (spec.budget / unit_price).quantize(Decimal("1")))
-    services.direct_award_create(
+    award_services.direct_award_create(
         actor=buyer,
         shortlist_item=item,
         justification=spec.justification,
@@ -361,7 +241,7 @@ def _add_months(day, months: int):
 
 def _seed_competition(spec: Competition, buyer: User, lot: Lot, now: datetime) -> bool:
     offers = _competition_offers(spec, lot)
-    if len(offers) < services.MIN_INVITED_SUPPLIERS:
+    if len(offers) < award_terms.MIN_INVITED_SUPPLIERS:
         return False
     created = now - timedelta(days=spec.created_days_ago)
     requirement = _requirement(buyer, spec.title, spec.problem, lot, created - timedelta(days=20))
@@ -369,7 +249,7 @@ def _seed_competition(spec: Competition, buyer: User, lot: Lot, now: datetime) -
     deadline = (created + timedelta(days=21)).replace(hour=17, minute=0, second=0, microsecond=0)
     start = timezone.localdate(deadline) + timedelta(days=28)
     quality, price, social = spec.weights
-    competition = services.competition_create(
+    competition = competition_services.competition_create(
         actor=buyer,
         shortlist=shortlist,
         data={
@@ -379,10 +259,8 @@ def _seed_competition(spec: Competition, buyer: User, lot: Lot, now: datetime) -
             "quantity": spec.quantity,
             "start_date": start,
             "end_date": _add_months(start, spec.months) - timedelta(days=1),
-            "quality_criteria": "How well the team's approach meets the requirement, and the "
-            "experience of the people proposed.",
-            "social_value_criteria": "Jobs, apprenticeships and training in our area during "
-            "the contract.",
+            "quality_criteria": TEXTS["quality_criteria"],
+            "social_value_criteria": TEXTS["social_value_criteria"],
             "weight_quality": quality,
             "weight_price": price,
             "weight_social_value": social,
@@ -390,7 +268,7 @@ def _seed_competition(spec: Competition, buyer: User, lot: Lot, now: datetime) -
         },
         now=created,
     )
-    services.competition_publish(actor=buyer, competition=competition, now=created)
+    competition_services.competition_publish(actor=buyer, competition=competition, now=created)
     invitations = list(competition.invitations.select_related("supplier").order_by("pk"))
     if spec.question:
         asked = ClarificationQuestion.objects.create(
@@ -399,7 +277,7 @@ def _seed_competition(spec: Competition, buyer: User, lot: Lot, now: datetime) -
             question=spec.question[0],
             asked_at=created + timedelta(days=2),
         )
-        services.clarification_answer(
+        clarification_services.clarification_answer(
             actor=buyer, question=asked, answer=spec.question[1], now=created + timedelta(days=3)
         )
     # Who responds: every invited supplier in turn, except (when still open) the first, so the
@@ -413,20 +291,17 @@ def _seed_competition(spec: Competition, buyer: User, lot: Lot, now: datetime) -
             CompetitionResponse.objects.create(
                 invitation=invitation,
                 unit_price=_pence(invitation.national_price * (1 - discount)),
-                quality_response="Our team has delivered this kind of work for three other "
-                "public bodies in the last two years. We would start with a kick-off "
-                "workshop, then work in two-week sprints with show and tells.",
-                social_value_response="We will offer two apprenticeships and a paid "
-                "placement to local people, and run a coding club in a nearby school.",
+                quality_response=TEXTS["quality_response"],
+                social_value_response=TEXTS["social_value_response"],
                 submitted_at=created + timedelta(days=8 + number),
             )
         )
     if not spec.awarded:
         return True
-    suggested = services.price_score_suggestions(competition)
+    suggested = response_services.price_score_suggestions(competition)
     scored = deadline + timedelta(days=2)
     for response, (_d, quality_score, social_score) in zip(responses, spec.responses, strict=False):
-        services.response_score(
+        response_services.response_score(
             actor=buyer,
             response=response,
             quality=quality_score,
@@ -434,15 +309,14 @@ def _seed_competition(spec: Competition, buyer: User, lot: Lot, now: datetime) -
             social_value=social_score,
             now=scored,
         )
-    ranking = services.competition_ranking(competition)
-    services.competition_award(
+    ranking = award_services.competition_ranking(competition)
+    award_services.competition_award(
         actor=buyer,
         competition=competition,
         response=ranking[0],
-        rationale=services.competition_award_rationale(competition),
+        rationale=award_services.competition_award_rationale(competition),
         kpis=spec.kpis,
-        unsuccessful_feedback="Thank you for your response. We would welcome you bidding "
-        "for our future work.",
+        unsuccessful_feedback=TEXTS["unsuccessful_feedback"],
         now=scored + timedelta(days=3),
     )
     return True
@@ -467,12 +341,12 @@ def seed(out, context: dict) -> dict:
         .values_list("organisation_id", "title")
     )
     created = 0
-    with services.award_emails_off():
+    with award_emails.award_emails_off():
         for spec in DIRECT_AWARDS:
             buyer = buyers.get(spec.buyer)
             if buyer and (buyer.organisation.pk, spec.title) not in done:
                 created += _seed_direct(spec, buyer, lots, now)
-        lot = lots.get(("RM1043.9", "digital-outcomes"))
+        lot = lots.get(COMPETITION_LOT)
         for spec in COMPETITIONS:
             buyer = buyers.get(spec.buyer)
             if buyer and lot and (buyer.organisation.pk, spec.title) not in done:

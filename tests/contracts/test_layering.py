@@ -1,0 +1,37 @@
+"""The import rules this refactoring set up, checked on the real import graph (grimp): contracts
+imports neither buying nor reviews, reviews does not import buying, buying's services never
+import buying.tasks (they queue tasks by name), and reviews' querysets do not import its models.
+
+The graph holds these apps and the foundation only: chains through catalogue and matching are
+those apps' own contracts (import-linter, docs/architecture.md)."""
+
+import grimp
+import pytest
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return grimp.build_graph("buying", "reviews", "contracts", "ndx")
+
+
+@pytest.mark.parametrize(
+    ("importer", "imported"),
+    [("contracts", "buying"), ("contracts", "reviews"), ("reviews", "buying")],
+)
+def test_lower_apps_do_not_import_higher_ones(graph, importer, imported):
+    assert not graph.chain_exists(importer=importer, imported=imported, as_packages=True)
+
+
+def test_buying_services_queue_tasks_by_name(graph):
+    services = graph.find_descendants("buying.services") | {"buying.services"}
+    assert "buying.tasks" not in {
+        module
+        for service in services
+        for module in graph.find_modules_directly_imported_by(service)
+    }
+    assert graph.find_shortest_chain(importer="buying.tasks", imported="buying.services.emails")
+
+
+def test_review_querysets_do_not_import_review_models(graph):
+    assert graph.find_shortest_chain(importer="reviews.models", imported="reviews.querysets")
+    assert not graph.find_shortest_chain(importer="reviews.querysets", imported="reviews.models")
