@@ -211,3 +211,56 @@ def test_restore_skips_media_names_outside_media_root(settings, tmp_path):
     assert not (tmp_path / "escaped.txt").exists()
     assert not (settings.MEDIA_ROOT.parent.parent / "escaped.txt").exists()
     assert User.objects.filter(email="kept@example.com").exists()
+
+
+def _relabel_archive(source, target, renames: dict[str, str]) -> None:
+    """Rewrite an archive as a version of NDX before some models moved app would have written
+    it: the rows' model labels, audit entries' object types and the manifest's counts."""
+    with tarfile.open(source) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+        rows = [json.loads(line) for line in tar.extractfile("data.jsonl").read().splitlines()]
+        media = [(m, tar.extractfile(m).read()) for m in tar.getmembers() if m.isfile()]
+    for row in rows:
+        row["model"] = renames.get(row["model"], row["model"])
+        fields = row["fields"]
+        if row["model"] == "audit.auditentry" and fields.get("object_type") in renames:
+            fields["object_type"] = renames[fields["object_type"]]
+    manifest["counts"] = {renames.get(k, k): v for k, v in manifest["counts"].items()}
+    files = {
+        "manifest.json": json.dumps(manifest).encode(),
+        "data.jsonl": "\n".join(json.dumps(r) for r in rows).encode() + b"\n",
+    }
+    with tarfile.open(target, "w:gz") as out:
+        for member, content in media:
+            content = files.get(member.name, content)
+            member.size = len(content)
+            out.addfile(member, io.BytesIO(content))
+
+
+def test_a_backup_made_before_contracts_moved_app_restores(settings, tmp_path):
+    from contracts.models import Contract
+
+    call_command("seed_demo", stdout=io.StringIO())
+    contracts = list(Contract.objects.order_by("pk").values_list("pk", "reference", "value"))
+    history = {
+        c.pk: list(AuditEntry.objects.for_object(c).values_list("pk", flat=True))
+        for c in Contract.objects.all()
+    }
+    assert contracts and all(history.values())
+    archive, old = tmp_path / "backup.tar.gz", tmp_path / "old.tar.gz"
+    call_command("backup_data", str(archive), stdout=io.StringIO())
+    _relabel_archive(archive, old, {"contracts.contract": "buying.contract"})
+    with tarfile.open(old) as tar:
+        data = tar.extractfile("data.jsonl").read().decode()
+    assert '"buying.contract"' in data and '"contracts.contract"' not in data
+
+    _empty_the_database(settings)
+    out = io.StringIO()
+    call_command("restore_data", str(old), stdout=out)
+    assert "moved app since the backup" in out.getvalue()
+    assert list(Contract.objects.order_by("pk").values_list("pk", "reference", "value")) == (
+        contracts
+    )
+    for contract in Contract.objects.all():
+        entries = list(AuditEntry.objects.for_object(contract).values_list("pk", flat=True))
+        assert entries == history[contract.pk]
