@@ -48,7 +48,7 @@ from .models import (
     PricingModel,
 )
 from .search_index import revision_search_index
-from .services import CPV_RE, clean_revision_content, parse_money
+from .services.content import CPV_RE, clean_revision_content, parse_money
 
 IMPORT_MARKET_REFERENCE = "NDX-IMPORT"
 IMPORT_MARKET_NAME = "Imported catalogue"

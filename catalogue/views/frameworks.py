@@ -12,9 +12,9 @@ from ndx.accounts.decorators import staff_required
 from ndx.accounts.forms import apply_validation_error
 from ndx.audit.models import AuditEntry
 
-from .. import services
 from ..forms.frameworks import FrameworkForm, LotForm, QuestionForm
 from ..models import DeclarationQuestion, Framework, Lot
+from ..services import frameworks as services
 
 # What each status-changing button does: service, and the message shown when it worked.
 ACTIONS = {

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from ndx.accounts.decorators import member_required, staff_required
 from ndx.accounts.forms import apply_validation_error
 
-from .. import services
 from ..forms.offers import DocumentForm, LotChoiceForm, OfferForm, ReasonForm, WithdrawForm
 from ..models import Offer, OfferDocument, OfferRevision
+from ..services import offers as services
+from ..services.content import revision_diff
 
 supplier_required = member_required(kind="supplier")
 
@@ -307,7 +308,7 @@ def _suspend_form(data=None) -> ReasonForm:
 
 
 def _diff_base(revision: OfferRevision) -> OfferRevision | None:
-    """The version services.revision_diff compares `revision` with, to name it on the page."""
+    """The version revision_diff compares `revision` with, to name it on the page."""
     base = revision.offer.published_revision
     if base is not None and base.pk == revision.pk:
         base = (
@@ -365,7 +366,7 @@ def staff_offer_review(request, revision_pk: int):
         "revision": revision,
         "offer": offer,
         "form": form,
-        "diff": services.revision_diff(revision),
+        "diff": revision_diff(revision),
         "base": base,
         "is_new": base is None,
         "awaiting": revision.status == OfferRevision.Status.SUBMITTED

@@ -18,7 +18,8 @@ from catalogue.models import (
     OfferRevision,
     RevisionFacet,
 )
-from catalogue.services import approved_lots_for, clean_revision_content
+from catalogue.services.content import clean_revision_content
+from catalogue.services.offers import approved_lots_for
 from ndx.accounts.models import Organisation
 from suppliers.models import FrameworkMembership, LotApplication, SupplierProfile
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from catalogue import services
 from catalogue.models import Framework, Offer
+from catalogue.services import offers as services
 from catalogue.templatetags.catalogue_tags import money, paragraphs
 from suppliers.models import FrameworkMembership
 from tests.accounts.factories import BuyerOrganisationFactory, StaffFactory, member

@@ -4,8 +4,8 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 
-from catalogue import services
 from catalogue.models import Offer, OfferRevision
+from catalogue.services import offers as services
 from ndx.audit.models import AuditEntry
 from tests.accounts.factories import BuyerOrganisationFactory, StaffFactory, member
 from tests.catalogue.factories import LotFactory, make_offer, revision_content
