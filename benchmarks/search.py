@@ -108,10 +108,10 @@ def load(n: int, rebuild: bool) -> float:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from catalogue.models import Framework, Lot, Offer, OfferRevision
+    from catalogue.models import Framework, FrameworkMembership, Lot, Offer, OfferRevision
     from catalogue.search_index import revision_search_index
     from ndx.accounts.models import Organisation
-    from suppliers.models import FrameworkMembership, LotApplication, SupplierProfile
+    from suppliers.models import LotApplication, SupplierProfile
 
     call_command("migrate", verbosity=0)
     have = Offer.objects.filter(external_id__startswith="bench-").count()

@@ -11,7 +11,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .querysets import FrameworkQuerySet, OfferQuerySet, OfferRevisionQuerySet
+from .querysets import (
+    FrameworkMembershipQuerySet,
+    FrameworkQuerySet,
+    OfferQuerySet,
+    OfferRevisionQuerySet,
+)
 
 
 class Framework(models.Model):
@@ -96,6 +101,39 @@ class Framework(models.Model):
     @property
     def awaiting_approval(self) -> bool:
         return self.live_requested_at is not None and self.status != self.Status.LIVE
+
+
+class FrameworkMembership(models.Model):
+    """A supplier's standing on a framework: active once a lot application is approved.
+
+    Its offers are buyable only while it is active (OfferQuerySet.buyable). Kept in the table
+    the suppliers app created (suppliers_frameworkmembership): the model moved, the rows did not."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        REMOVED = "removed", "Removed"
+
+    supplier = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="framework_memberships"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="memberships")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    reason = models.TextField(blank=True, help_text="Why the supplier was suspended or removed.")
+    changed_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FrameworkMembershipQuerySet.as_manager()
+
+    class Meta:
+        db_table = "suppliers_frameworkmembership"
+        ordering = ["framework", "supplier"]
+        constraints = [
+            models.UniqueConstraint("supplier", "framework", name="one_membership_per_framework")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} on {self.framework} ({self.get_status_display()})"
 
 
 class DeclarationQuestion(models.Model):

@@ -28,7 +28,7 @@ class OfferQuerySet(models.QuerySet):
 
     def buyable(self):
         """Published offers, on live frameworks, from suppliers in good standing there."""
-        from suppliers.models import FrameworkMembership
+        from .models import FrameworkMembership
 
         today = timezone.localdate()
         in_good_standing = FrameworkMembership.objects.filter(
@@ -63,6 +63,11 @@ class OfferQuerySet(models.QuerySet):
             "lot__framework",
             "supplier__supplier_profile",
         )
+
+
+class FrameworkMembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status="active")
 
 
 class OfferRevisionQuerySet(models.QuerySet):

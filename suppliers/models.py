@@ -1,4 +1,6 @@
-"""Supplier organisations' public profile, their standing on frameworks, and lot applications."""
+"""Supplier organisations' public profile and their applications to lots.
+
+(Their standing on a framework, FrameworkMembership, is a catalogue model.)"""
 
 from __future__ import annotations
 
@@ -9,7 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .querysets import FrameworkMembershipQuerySet, LotApplicationQuerySet
+# A supplier's standing on a framework lives in the catalogue (which offers are buyable depends
+# on it); importable from here as before.
+from catalogue.models import FrameworkMembership  # noqa: F401
+
+from .querysets import LotApplicationQuerySet
 
 # Companies House numbers: 8 digits, or a 2-letter prefix (SC, NI, OC, SO, NC, R0, ...)
 # followed by 6 digits. Leading zeros are significant, so the number is kept as text.
@@ -178,37 +184,6 @@ class SupplierProfile(models.Model):
             and self.size
             and self.contact_email
         )
-
-
-class FrameworkMembership(models.Model):
-    """A supplier's standing on a framework: active once a lot application is approved."""
-
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        SUSPENDED = "suspended", "Suspended"
-        REMOVED = "removed", "Removed"
-
-    supplier = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="framework_memberships"
-    )
-    framework = models.ForeignKey(
-        "catalogue.Framework", on_delete=models.CASCADE, related_name="memberships"
-    )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    reason = models.TextField(blank=True, help_text="Why the supplier was suspended or removed.")
-    changed_at = models.DateTimeField(auto_now=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = FrameworkMembershipQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["framework", "supplier"]
-        constraints = [
-            models.UniqueConstraint("supplier", "framework", name="one_membership_per_framework")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.supplier} on {self.framework} ({self.get_status_display()})"
 
 
 class LotApplication(models.Model):

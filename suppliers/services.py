@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from catalogue.models import Framework, Lot, Offer
+from catalogue.models import Framework, FrameworkMembership, Lot, Offer
 from catalogue.search_index import offers_changed
 from ndx.accounts.models import Organisation, User
 from ndx.accounts.services import require_staff
@@ -17,7 +17,6 @@ from ndx.outbox import enqueue_on_commit
 
 from .models import (
     BalanceSheetBand,
-    FrameworkMembership,
     HeadcountBand,
     LotApplication,
     Region,

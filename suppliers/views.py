@@ -10,7 +10,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from catalogue.models import Framework, Lot, Offer
+from catalogue.models import Framework, FrameworkMembership, Lot, Offer
 from ndx.accounts.decorators import member_required, org_admin_required, staff_required
 from ndx.accounts.forms import apply_validation_error
 from ndx.accounts.models import Organisation
@@ -23,7 +23,7 @@ from .forms import (
     RejectApplicationForm,
     SupplierProfileForm,
 )
-from .models import FrameworkMembership, LotApplication, SupplierProfile
+from .models import LotApplication, SupplierProfile
 
 
 def supplier_admin_required(func):

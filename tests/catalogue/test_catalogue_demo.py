@@ -13,6 +13,7 @@ from catalogue import demo
 from catalogue.models import (
     DeclarationQuestion,
     Framework,
+    FrameworkMembership,
     Lot,
     Offer,
     OfferRevision,
@@ -21,7 +22,7 @@ from catalogue.models import (
 from catalogue.services.content import clean_revision_content
 from catalogue.services.offers import approved_lots_for
 from ndx.accounts.models import Organisation
-from suppliers.models import FrameworkMembership, LotApplication, SupplierProfile
+from suppliers.models import LotApplication, SupplierProfile
 
 pytestmark = pytest.mark.django_db
 
