@@ -231,9 +231,7 @@ def lot_application_submit(*, actor: User, lot: Lot, answers: dict[str, Any]) ->
 
 
 def _notify(application: LotApplication) -> None:
-    from .tasks import send_application_decision_email
-
-    enqueue_on_commit(send_application_decision_email, application.pk)
+    enqueue_on_commit("suppliers.tasks.send_application_decision_email", application.pk)
 
 
 @transaction.atomic
