@@ -14,6 +14,7 @@ from django.db.models import Q
 # A supplier's standing on a framework lives in the catalogue (which offers are buyable depends
 # on it); importable from here as before.
 from catalogue.models import FrameworkMembership  # noqa: F401
+from ndx.lifecycle import Lifecycle, Move
 
 from .querysets import LotApplicationQuerySet
 
@@ -214,6 +215,17 @@ class LotApplication(models.Model):
 
     objects = LotApplicationQuerySet.as_manager()
 
+    LIFECYCLE = Lifecycle(
+        "status",
+        {
+            "approve": Move(from_="submitted", to="approved"),
+            "reject": Move(from_="submitted", to="rejected"),
+            "withdraw": Move(from_="submitted", to="withdrawn"),
+            # Removed from the framework: its approvals there are withdrawn.
+            "withdraw_on_removal": Move(from_="approved", to="withdrawn"),
+        },
+    )
+
     class Meta:
         ordering = ["-submitted_at", "-id"]
         constraints = [
@@ -227,3 +239,12 @@ class LotApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier} applying to {self.lot}"
+
+    @property
+    def is_waiting(self) -> bool:
+        """Not yet decided: staff may approve or reject it, the supplier withdraw it."""
+        return self.LIFECYCLE.can(self, "approve")
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED

@@ -206,7 +206,7 @@ def lot_application_submit(*, actor: User, lot: Lot, answers: dict[str, Any]) ->
     membership = FrameworkMembership.objects.filter(
         supplier=organisation, framework=framework
     ).first()
-    if membership is not None and membership.status != FrameworkMembership.Status.ACTIVE:
+    if membership is not None and not membership.is_active:
         raise ValidationError(
             f"Your organisation is {membership.get_status_display().lower()} on this framework. "
             "Contact the NDX team."
@@ -217,7 +217,7 @@ def lot_application_submit(*, actor: User, lot: Lot, answers: dict[str, Any]) ->
     if existing is not None:
         raise ValidationError(
             "Your organisation is already approved for this lot."
-            if existing.status == "approved"
+            if existing.is_approved
             else "Your organisation has already applied to this lot."
         )
     recorded = clean_answers(framework, answers)
@@ -242,9 +242,9 @@ def lot_application_approve(*, actor: User, application: LotApplication) -> LotA
         .select_related("lot__framework")
         .get(pk=application.pk)
     )
-    if application.status != LotApplication.Status.SUBMITTED:
-        raise ValidationError("This application has already been decided.")
-    application.status = LotApplication.Status.APPROVED
+    LotApplication.LIFECYCLE.apply(
+        application, "approve", message="This application has already been decided."
+    )
     application.decided_by = actor
     application.decided_at = timezone.now()
     application.reason = ""
@@ -276,9 +276,9 @@ def lot_application_reject(
     if not reason:
         raise ValidationError({"reason": "Enter the reason for rejecting this application"})
     application = LotApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status != LotApplication.Status.SUBMITTED:
-        raise ValidationError("This application has already been decided.")
-    application.status = LotApplication.Status.REJECTED
+    LotApplication.LIFECYCLE.apply(
+        application, "reject", message="This application has already been decided."
+    )
     application.decided_by = actor
     application.decided_at = timezone.now()
     application.reason = reason
@@ -300,9 +300,9 @@ def lot_application_withdraw(*, actor: User, application: LotApplication) -> Lot
     application = LotApplication.objects.select_for_update().get(pk=application.pk)
     if application.supplier_id != organisation.pk:
         raise PermissionDenied("You can only withdraw your own organisation's applications.")
-    if application.status != LotApplication.Status.SUBMITTED:
-        raise ValidationError("Only an application waiting for review can be withdrawn.")
-    application.status = LotApplication.Status.WITHDRAWN
+    LotApplication.LIFECYCLE.apply(
+        application, "withdraw", message="Only an application waiting for review can be withdrawn."
+    )
     application.save(update_fields=["status"])
     audit_record(actor=actor, action="lot_application.withdrawn", obj=application)
     return application
@@ -326,7 +326,7 @@ def application_email_send(*, application_id: int) -> None:
     context = {"application": application, "site_url": site_url}
     subject = (
         f"Approved: {application.lot.framework.name}, {application.lot.name}"
-        if application.status == LotApplication.Status.APPROVED
+        if application.is_approved
         else f"Not approved: {application.lot.framework.name}, {application.lot.name}"
     )
     send_mail(
@@ -356,18 +356,19 @@ def framework_membership_set_status(
         raise ValidationError(
             f"This supplier is already {membership.get_status_display().lower()}."
         )
-    if membership.status == FrameworkMembership.Status.REMOVED:
+    if membership.is_removed:
         raise ValidationError("A removed supplier must apply again to rejoin.")
     previous = membership.status
-    membership.status = status
+    FrameworkMembership.LIFECYCLE.apply(membership, FrameworkMembership.MOVE_TO[status])
     membership.reason = reason
     membership.save()
-    if status == FrameworkMembership.Status.REMOVED:
+    if membership.is_removed:
+        withdraw = LotApplication.LIFECYCLE.move("withdraw_on_removal")
         LotApplication.objects.filter(
-            supplier=membership.supplier, lot__framework=membership.framework, status="approved"
-        ).update(
-            status=LotApplication.Status.WITHDRAWN, reason=f"Removed from the framework: {reason}"
-        )
+            supplier=membership.supplier,
+            lot__framework=membership.framework,
+            status__in=withdraw.sources,
+        ).update(status=withdraw.to, reason=f"Removed from the framework: {reason}")
     audit_record(
         actor=actor,
         action=f"framework_membership.{status}",
@@ -395,7 +396,7 @@ def framework_membership_allow_reapplication(
     """
     require_staff(actor, "let a removed supplier apply again")
     membership = FrameworkMembership.objects.select_for_update().get(pk=membership.pk)
-    if membership.status != FrameworkMembership.Status.REMOVED:
+    if not membership.is_removed:
         raise ValidationError("Only a removed supplier needs permission to apply again.")
     audit_record(
         actor=actor,

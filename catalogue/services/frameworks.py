@@ -87,7 +87,7 @@ def framework_create(*, actor: User, **data: Any) -> Framework:
 def framework_update(*, actor: User, framework: Framework, **data: Any) -> Framework:
     require_staff(actor, "edit frameworks")
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
-    if framework.status in (Framework.Status.CLOSED, Framework.Status.EXPIRED):
+    if framework.is_finished:
         raise ValidationError("A closed or expired framework cannot be edited.")
     cleaned = _clean_framework(data, framework)
     changed = {k: str(v) for k, v in cleaned.items() if getattr(framework, k) != v}
@@ -104,11 +104,12 @@ def framework_update(*, actor: User, framework: Framework, **data: Any) -> Frame
 def framework_open_applications(*, actor: User, framework: Framework) -> Framework:
     require_staff(actor, "open frameworks")
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
-    if framework.status != Framework.Status.DRAFT:
-        raise ValidationError("Only a draft framework can be opened for applications.")
+    Framework.LIFECYCLE.check(
+        framework, "open", message="Only a draft framework can be opened for applications."
+    )
     if not framework.lots.exists():
         raise ValidationError("Add at least one lot before opening the framework for applications.")
-    framework.status = Framework.Status.OPEN
+    Framework.LIFECYCLE.apply(framework, "open")
     framework.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action="framework.opened", obj=framework)
     return framework
@@ -119,7 +120,7 @@ def framework_request_live(*, actor: User, framework: Framework) -> Framework:
     """Ask a second member of staff to approve the framework going live."""
     require_staff(actor, "ask for frameworks to go live")
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
-    if framework.status not in (Framework.Status.DRAFT, Framework.Status.OPEN):
+    if not framework.can_go_live:
         raise ValidationError("Only a draft or open framework can be put forward to go live.")
     if not framework.lots.exists():
         raise ValidationError("Add at least one lot before the framework can go live.")
@@ -137,8 +138,9 @@ def framework_approve_live(*, actor: User, framework: Framework) -> Framework:
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     if framework.live_requested_at is None:
         raise ValidationError("Nobody has asked for this framework to go live yet.")
-    if framework.status not in (Framework.Status.DRAFT, Framework.Status.OPEN):
-        raise ValidationError("Only a draft or open framework can go live.")
+    Framework.LIFECYCLE.check(
+        framework, "approve_live", message="Only a draft or open framework can go live."
+    )
     if actor.pk in (framework.created_by_id, framework.live_requested_by_id):
         raise PermissionDenied(
             "A second member of staff must approve this framework: you created it or asked for "
@@ -146,7 +148,7 @@ def framework_approve_live(*, actor: User, framework: Framework) -> Framework:
         )
     if framework.has_ended:
         raise ValidationError("This framework's expiry date has passed.")
-    framework.status = Framework.Status.LIVE
+    Framework.LIFECYCLE.apply(framework, "approve_live")
     framework.approved_by = actor
     framework.approved_at = timezone.now()
     framework.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
@@ -167,9 +169,7 @@ def framework_approve_live(*, actor: User, framework: Framework) -> Framework:
 def framework_close(*, actor: User, framework: Framework) -> Framework:
     require_staff(actor, "close frameworks")
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
-    if framework.status in (Framework.Status.CLOSED, Framework.Status.EXPIRED):
-        raise ValidationError("This framework is already closed.")
-    framework.status = Framework.Status.CLOSED
+    Framework.LIFECYCLE.apply(framework, "close", message="This framework is already closed.")
     framework.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action="framework.closed", obj=framework)
     offers_changed(Offer.objects.filter(lot__framework=framework).values_list("pk", flat=True))
@@ -183,10 +183,10 @@ def framework_expire_due(*, today: date | None = None) -> int:
     due = list(
         Framework.objects.select_for_update()
         .filter(ends_on__lt=today)
-        .exclude(status__in=[Framework.Status.EXPIRED, Framework.Status.CLOSED])
+        .filter(status__in=Framework.LIFECYCLE.move("expire").sources)
     )
     for framework in due:
-        framework.status = Framework.Status.EXPIRED
+        Framework.LIFECYCLE.apply(framework, "expire")
         framework.save(update_fields=["status", "updated_at"])
         audit_record(action="framework.expired", obj=framework)
     if due:
@@ -229,7 +229,7 @@ def _clean_lot(framework: Framework, data: dict[str, Any], instance: Lot | None 
 @transaction.atomic
 def lot_create(*, actor: User, framework: Framework, **data: Any) -> Lot:
     require_staff(actor, "add lots")
-    if framework.status in (Framework.Status.CLOSED, Framework.Status.EXPIRED):
+    if framework.is_finished:
         raise ValidationError("Lots cannot be added to a closed or expired framework.")
     lot = Lot.objects.create(framework=framework, **_clean_lot(framework, data))
     audit_record(
@@ -241,7 +241,7 @@ def lot_create(*, actor: User, framework: Framework, **data: Any) -> Lot:
 @transaction.atomic
 def lot_update(*, actor: User, lot: Lot, **data: Any) -> Lot:
     require_staff(actor, "edit lots")
-    if lot.framework.status in (Framework.Status.CLOSED, Framework.Status.EXPIRED):
+    if lot.framework.is_finished:
         raise ValidationError("Lots of a closed or expired framework cannot be changed.")
     cleaned = _clean_lot(lot.framework, data, lot)
     for key, value in cleaned.items():

@@ -70,7 +70,7 @@ def _working_copy(offer: Offer, actor: User | None) -> OfferRevision:
     """The revision to edit: the existing draft or rejected one, or a new copy of the published."""
     if offer.working_revision is not None:
         revision = offer.working_revision
-        if revision.status == OfferRevision.Status.SUBMITTED:
+        if revision.is_waiting_for_approval:
             raise ValidationError(
                 "This offer is waiting for approval. Recall the submission to change it."
             )
@@ -104,18 +104,18 @@ def offer_update(*, actor: User, offer: Offer, **data: Any) -> OfferRevision:
     """Change an offer. A published offer gets a new revision; the published one stays live."""
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     _require_own_offer(actor, offer)
-    if offer.status in (Offer.Status.SUSPENDED,):
+    if offer.is_suspended:
         raise ValidationError("A suspended offer cannot be changed. Contact the NDX team.")
     cleaned = clean_revision_content(data, lot=offer.lot)
     revision = _working_copy(offer, actor)
     before = {f: getattr(revision, f) for f in OfferRevision.CONTENT_FIELDS}
     for key, value in cleaned.items():
         setattr(revision, key, value)
-    if revision.status == OfferRevision.Status.REJECTED:
-        revision.status = OfferRevision.Status.DRAFT
+    if OfferRevision.LIFECYCLE.can(revision, "edit"):
+        OfferRevision.LIFECYCLE.apply(revision, "edit")
     revision.save()
-    if offer.status in (Offer.Status.REJECTED,):
-        offer.status = Offer.Status.DRAFT
+    if Offer.LIFECYCLE.can(offer, "edit"):
+        Offer.LIFECYCLE.apply(offer, "edit")
     offer.save(update_fields=["status", "updated_at"])
     changed = sorted(f for f in OfferRevision.CONTENT_FIELDS if before[f] != getattr(revision, f))
     audit_record(
@@ -132,23 +132,20 @@ def offer_submit(*, actor: User, offer: Offer) -> OfferRevision:
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     _require_own_offer(actor, offer)
     revision = offer.working_revision
-    if revision is None or revision.status not in (
-        OfferRevision.Status.DRAFT,
-        OfferRevision.Status.REJECTED,
-    ):
+    if revision is None or not revision.is_editable:
         raise ValidationError("There are no changes to submit.")
-    if offer.status == Offer.Status.SUSPENDED:
+    if offer.is_suspended:
         raise ValidationError("A suspended offer cannot be submitted. Contact the NDX team.")
     if not approved_lots_for(offer.supplier).filter(pk=offer.lot_id).exists():
         raise ValidationError("Your organisation is no longer approved to list offers in this lot.")
     content = {f: getattr(revision, f) for f in OfferRevision.CONTENT_FIELDS}
     clean_revision_content(content, lot=offer.lot, for_submission=True)
-    revision.status = OfferRevision.Status.SUBMITTED
+    OfferRevision.LIFECYCLE.apply(revision, "submit")
     revision.submitted_at = timezone.now()
     revision.rejection_reason = ""
     revision.save(update_fields=["status", "submitted_at", "rejection_reason", "updated_at"])
-    if offer.published_revision_id is None or offer.status == Offer.Status.WITHDRAWN:
-        offer.status = Offer.Status.SUBMITTED
+    if offer.published_revision_id is None or offer.is_withdrawn:
+        Offer.LIFECYCLE.apply(offer, "submit")
     offer.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor, action="offer.submitted", obj=offer, detail={"revision": revision.number}
@@ -162,13 +159,15 @@ def offer_recall(*, actor: User, offer: Offer) -> OfferRevision:
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     _require_own_offer(actor, offer)
     revision = offer.working_revision
-    if revision is None or revision.status != OfferRevision.Status.SUBMITTED:
+    if revision is None:
         raise ValidationError("This offer is not waiting for approval.")
-    revision.status = OfferRevision.Status.DRAFT
+    OfferRevision.LIFECYCLE.apply(
+        revision, "recall", message="This offer is not waiting for approval."
+    )
     revision.submitted_at = None
     revision.save(update_fields=["status", "submitted_at", "updated_at"])
-    if offer.status == Offer.Status.SUBMITTED:
-        offer.status = Offer.Status.DRAFT
+    if Offer.LIFECYCLE.can(offer, "recall"):
+        Offer.LIFECYCLE.apply(offer, "recall")
         offer.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor, action="offer.recalled", obj=offer, detail={"revision": revision.number}
@@ -180,9 +179,9 @@ def _publish(offer: Offer, revision: OfferRevision, actor: User | None) -> None:
     now = timezone.now()
     previous = offer.published_revision
     if previous is not None and previous.pk != revision.pk:
-        previous.status = OfferRevision.Status.SUPERSEDED
+        OfferRevision.LIFECYCLE.apply(previous, "supersede")
         previous.save(update_fields=["status", "updated_at"])
-    revision.status = OfferRevision.Status.PUBLISHED
+    OfferRevision.LIFECYCLE.apply(revision, "publish")
     revision.reviewed_by = actor
     revision.reviewed_at = now
     revision.published_at = now
@@ -190,7 +189,7 @@ def _publish(offer: Offer, revision: OfferRevision, actor: User | None) -> None:
     revision.save()
     offer.published_revision = revision
     offer.working_revision = None
-    offer.status = Offer.Status.PUBLISHED
+    Offer.LIFECYCLE.apply(offer, "publish")
     offer.status_reason = ""
     offer.first_published_at = offer.first_published_at or now
     offer.save()
@@ -202,12 +201,9 @@ def offer_approve(*, actor: User, revision: OfferRevision) -> Offer:
     require_staff(actor, "approve offers")
     offer = Offer.objects.select_for_update().get(pk=revision.offer_id)
     revision = OfferRevision.objects.select_for_update().get(pk=revision.pk)
-    if (
-        revision.status != OfferRevision.Status.SUBMITTED
-        or offer.working_revision_id != revision.pk
-    ):
+    if not revision.is_waiting_for_approval or offer.working_revision_id != revision.pk:
         raise ValidationError("This version is not waiting for approval.")
-    if offer.status == Offer.Status.SUSPENDED:
+    if offer.is_suspended:
         raise ValidationError("This offer is suspended. Reinstate it first.")
     _publish(offer, revision, actor)
     audit_record(
@@ -229,18 +225,15 @@ def offer_reject(*, actor: User, revision: OfferRevision, reason: str) -> Offer:
         raise ValidationError({"reason": "Enter the reason for rejecting this offer"})
     offer = Offer.objects.select_for_update().get(pk=revision.offer_id)
     revision = OfferRevision.objects.select_for_update().get(pk=revision.pk)
-    if (
-        revision.status != OfferRevision.Status.SUBMITTED
-        or offer.working_revision_id != revision.pk
-    ):
+    if not revision.is_waiting_for_approval or offer.working_revision_id != revision.pk:
         raise ValidationError("This version is not waiting for approval.")
-    revision.status = OfferRevision.Status.REJECTED
+    OfferRevision.LIFECYCLE.apply(revision, "reject")
     revision.reviewed_by = actor
     revision.reviewed_at = timezone.now()
     revision.rejection_reason = reason
     revision.save()
-    if offer.published_revision_id is None or offer.status == Offer.Status.WITHDRAWN:
-        offer.status = Offer.Status.REJECTED
+    if offer.published_revision_id is None or offer.is_withdrawn:
+        Offer.LIFECYCLE.apply(offer, "reject")
     offer.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
@@ -257,9 +250,7 @@ def offer_withdraw(*, actor: User, offer: Offer, reason: str = "") -> Offer:
     """The supplier takes a published offer off the catalogue. Published versions are kept."""
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     _require_own_offer(actor, offer)
-    if offer.status != Offer.Status.PUBLISHED:
-        raise ValidationError("Only a published offer can be withdrawn.")
-    offer.status = Offer.Status.WITHDRAWN
+    Offer.LIFECYCLE.apply(offer, "withdraw", message="Only a published offer can be withdrawn.")
     offer.status_reason = (reason or "").strip()
     offer.save(update_fields=["status", "status_reason", "updated_at"])
     audit_record(
@@ -279,7 +270,7 @@ def offer_delete_draft(*, actor: User, offer: Offer) -> None:
         or offer.revisions.filter(published_at__isnull=False).exists()
     ):
         raise ValidationError("A published offer cannot be deleted. Withdraw it instead.")
-    if offer.working_revision and offer.working_revision.status == OfferRevision.Status.SUBMITTED:
+    if offer.working_revision and offer.working_revision.is_waiting_for_approval:
         raise ValidationError("This offer is waiting for approval. Recall it before deleting it.")
     audit_record(actor=actor, action="offer.deleted", obj=offer)
     offer.working_revision = None
@@ -294,9 +285,7 @@ def offer_suspend(*, actor: User, offer: Offer, reason: str) -> Offer:
     if not reason:
         raise ValidationError({"reason": "Enter the reason for suspending this offer"})
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
-    if offer.status != Offer.Status.PUBLISHED:
-        raise ValidationError("Only a published offer can be suspended.")
-    offer.status = Offer.Status.SUSPENDED
+    Offer.LIFECYCLE.apply(offer, "suspend", message="Only a published offer can be suspended.")
     offer.status_reason = reason
     offer.save(update_fields=["status", "status_reason", "updated_at"])
     audit_record(
@@ -314,9 +303,7 @@ def offer_suspend(*, actor: User, offer: Offer, reason: str) -> Offer:
 def offer_reinstate(*, actor: User, offer: Offer) -> Offer:
     require_staff(actor, "reinstate offers")
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
-    if offer.status != Offer.Status.SUSPENDED:
-        raise ValidationError("This offer is not suspended.")
-    offer.status = Offer.Status.PUBLISHED
+    Offer.LIFECYCLE.apply(offer, "reinstate", message="This offer is not suspended.")
     offer.status_reason = ""
     offer.save(update_fields=["status", "status_reason", "updated_at"])
     audit_record(actor=actor, action="offer.reinstated", obj=offer, organisation=offer.supplier)

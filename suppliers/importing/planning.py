@@ -64,9 +64,7 @@ def resolve_target(framework_reference: str, lot_slug: str) -> tuple[Framework |
             raise ValidationError(
                 {"framework": f"There is no framework with reference {framework_reference}"}
             )
-    if framework.status in (Framework.Status.CLOSED, Framework.Status.EXPIRED) or (
-        framework.has_ended
-    ):
+    if framework.is_finished or framework.has_ended:
         raise ValidationError(
             {"framework": f"{framework} has ended, so offers cannot be imported into it"}
         )

@@ -49,7 +49,7 @@ def catalogue_import_run(
     with transaction.atomic():
         if catalogue_import is not None:
             locked = CatalogueImport.objects.select_for_update().get(pk=catalogue_import.pk)
-            if locked.status == CatalogueImport.Status.SUCCEEDED:
+            if locked.succeeded:
                 # Another worker imported it meanwhile (a task delivered twice): nothing to do.
                 return ImportResult(
                     rows=locked.rows_total,
@@ -126,8 +126,9 @@ def catalogue_import_process(*, import_id: int) -> CatalogueImport:
     import failed, with its errors, and writes nothing; other exceptions propagate."""
     record = CatalogueImport.objects.get(pk=import_id)
     rows = CatalogueImport.objects.filter(pk=record.pk)
-    claimed = rows.exclude(status=CatalogueImport.Status.SUCCEEDED).update(
-        status=CatalogueImport.Status.RUNNING,
+    start = CatalogueImport.LIFECYCLE.move("start")
+    claimed = rows.filter(status__in=start.sources).update(
+        status=start.to,
         rows_done=0,
         rows_total=0,
         created=0,
@@ -168,10 +169,9 @@ def catalogue_import_process(*, import_id: int) -> CatalogueImport:
 
 def catalogue_import_fail(*, import_id: int, errors: list[str]) -> None:
     """Mark an import failed, keeping what went wrong. Nothing it would have written is kept."""
-    CatalogueImport.objects.filter(pk=import_id).exclude(
-        status=CatalogueImport.Status.SUCCEEDED
-    ).update(
-        status=CatalogueImport.Status.FAILED,
+    fail = CatalogueImport.LIFECYCLE.move("fail")
+    CatalogueImport.objects.filter(pk=import_id, status__in=fail.sources).update(
+        status=fail.to,
         errors=_stored_errors(errors),
         finished_at=timezone.now(),
     )

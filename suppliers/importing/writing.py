@@ -123,8 +123,9 @@ def _ensure_suppliers(plan: ImportPlan, framework: Framework, lot: Lot, now) -> 
                 waiting.append(application.pk)
     if waiting:
         # An application waiting for review is approved by the import that lists the offers.
-        LotApplication.objects.filter(pk__in=waiting).update(
-            status=LotApplication.Status.APPROVED, decided_at=now
+        approve = LotApplication.LIFECYCLE.move("approve")
+        LotApplication.objects.filter(pk__in=waiting, status__in=approve.sources).update(
+            status=approve.to, decided_at=now
         )
     LotApplication.objects.bulk_create(
         [
@@ -233,8 +234,9 @@ def write_plan(plan: ImportPlan, *, actor: User | None, catalogue_import: Catalo
         revisions = OfferRevision.objects.bulk_create(revisions, batch_size=BATCH_SIZE)
         indexed.extend(revision.pk for revision in revisions)
         superseded = [o.published_revision_id for _r, o in batch if o.published_revision_id]
-        OfferRevision.objects.filter(pk__in=superseded).update(
-            status=OfferRevision.Status.SUPERSEDED, updated_at=now
+        supersede = OfferRevision.LIFECYCLE.move("supersede")
+        OfferRevision.objects.filter(pk__in=superseded, status__in=supersede.sources).update(
+            status=supersede.to, updated_at=now
         )
         documents = list(OfferDocument.objects.filter(revision_id__in=superseded))
         new_revision_of = {revision.offer_id: revision for revision in revisions}
@@ -255,9 +257,9 @@ def write_plan(plan: ImportPlan, *, actor: User | None, catalogue_import: Catalo
         offers = []
         for _row, offer in batch:
             offer.published_revision = new_revision_of[offer.pk]
-            if offer.status in (Offer.Status.DRAFT, Offer.Status.SUBMITTED, Offer.Status.REJECTED):
+            if Offer.LIFECYCLE.can(offer, "publish"):
                 # Withdrawn and suspended offers stay so: the import changes what they say only.
-                offer.status = Offer.Status.PUBLISHED
+                Offer.LIFECYCLE.apply(offer, "publish")
             offer.first_published_at = offer.first_published_at or now
             offer.updated_at = now
             offers.append(offer)
@@ -288,8 +290,9 @@ def write_plan(plan: ImportPlan, *, actor: User | None, catalogue_import: Catalo
         "suppliers": result.suppliers,
     }
     if catalogue_import is not None:
-        CatalogueImport.objects.filter(pk=catalogue_import.pk).update(
-            status=CatalogueImport.Status.SUCCEEDED,
+        succeed = CatalogueImport.LIFECYCLE.move("succeed")
+        CatalogueImport.objects.filter(pk=catalogue_import.pk, status__in=succeed.sources).update(
+            status=succeed.to,
             rows_total=result.rows,
             rows_done=result.rows,
             created=result.created,
