@@ -46,7 +46,7 @@ def import_create(request):
 @staff_required
 def import_detail(request, pk: int):
     record = get_object_or_404(CatalogueImport.objects.select_related("uploaded_by"), pk=pk)
-    in_progress = record.status in (CatalogueImport.Status.QUEUED, CatalogueImport.Status.RUNNING)
+    in_progress = record.in_progress
     result_text = (
         f"{record.rows_total:,} offers: {record.created:,} created, {record.updated:,} updated, "
         f"from {record.suppliers:,} supplier{'s' if record.suppliers != 1 else ''}"

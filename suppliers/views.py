@@ -51,7 +51,7 @@ def dashboard(request):
     memberships = FrameworkMembership.objects.filter(supplier=organisation).select_related(
         "framework"
     )
-    active_frameworks = [m.framework_id for m in memberships if m.status == "active"]
+    active_frameworks = [m.framework_id for m in memberships if m.is_active]
     approved_lots = (
         Lot.objects.filter(
             applications__supplier=organisation,
@@ -327,7 +327,7 @@ def staff_membership(request, pk: int):
     membership = get_object_or_404(
         FrameworkMembership.objects.select_related("supplier", "framework"), pk=pk
     )
-    removed = membership.status == FrameworkMembership.Status.REMOVED
+    removed = membership.is_removed
     form = MembershipStatusForm(
         request.POST if request.method == "POST" else None, current=membership.status
     )

@@ -45,27 +45,27 @@ def _own_offer(request, pk: int) -> Offer:
 def supplier_actions(offer: Offer) -> set[str]:
     """Which buttons to offer the supplier. The services enforce the same rules."""
     working = offer.working_revision
-    suspended = offer.status == Offer.Status.SUSPENDED
+    suspended = offer.is_suspended
     actions: set[str] = set()
     if not suspended and offer.current is not None and (working is None or working.is_editable):
         actions |= {"edit", "documents"}
     if not suspended and working is not None and working.is_editable:
         actions.add("submit")
-    if working is not None and working.status == OfferRevision.Status.SUBMITTED:
+    if working is not None and working.is_waiting_for_approval:
         actions.add("recall")
-    if offer.status == Offer.Status.PUBLISHED:
+    if offer.can_withdraw:
         actions.add("withdraw")
     if (
         offer.published_revision_id is None
         and offer.first_published_at is None
-        and (working is None or working.status != OfferRevision.Status.SUBMITTED)
+        and (working is None or not working.is_waiting_for_approval)
     ):
         actions.add("delete")
     return actions
 
 
 def _not_editable_message(offer: Offer) -> str:
-    if offer.status == Offer.Status.SUSPENDED:
+    if offer.is_suspended:
         return "This offer is suspended and cannot be changed. Contact the NDX team."
     return "This offer is waiting for approval. Recall the submission to change it."
 
@@ -369,8 +369,7 @@ def staff_offer_review(request, revision_pk: int):
         "diff": revision_diff(revision),
         "base": base,
         "is_new": base is None,
-        "awaiting": revision.status == OfferRevision.Status.SUBMITTED
-        and offer.working_revision_id == revision.pk,
+        "awaiting": revision.is_waiting_for_approval and offer.working_revision_id == revision.pk,
         "profile": getattr(offer.supplier, "supplier_profile", None),
         "documents": revision.documents.all(),
     }
