@@ -20,7 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalogue.models import Offer
-from catalogue.ratings import bayesian_rating
+from catalogue.ratings import (  # re-exported: reviews.services.bayesian_rating etc. as before
+    RATING_PRIOR_MEAN,  # noqa: F401
+    RATING_PRIOR_WEIGHT,  # noqa: F401
+    bayesian_rating,
+)
 from catalogue.search_index import offers_changed
 from ndx.accounts.models import Organisation, User
 from ndx.accounts.services import require_staff
