@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ndx.accounts.models import Organisation, User
@@ -37,7 +38,7 @@ def _require_own_offer(actor: User, offer: Offer) -> Organisation:
     return organisation
 
 
-def approved_lots_for(organisation: Organisation):
+def approved_lots_for(organisation: Organisation) -> QuerySet[Lot]:
     """Lots this supplier may list offers in: approved applications, in good standing."""
     return (
         Lot.objects.filter(

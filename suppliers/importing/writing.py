@@ -4,6 +4,7 @@ framework), new offers published, changed offers given a new published version."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Max, OuterRef, Subquery
@@ -53,7 +54,7 @@ class ImportResult:
         )
 
 
-def _import_market(now) -> tuple[Framework, Lot]:
+def _import_market(now: datetime) -> tuple[Framework, Lot]:
     framework = Framework.objects.filter(reference=IMPORT_MARKET_REFERENCE).first()
     if framework is None:
         framework = Framework.objects.create(
@@ -93,7 +94,7 @@ def _import_market(now) -> tuple[Framework, Lot]:
     return framework, lot
 
 
-def _ensure_suppliers(plan: ImportPlan, framework: Framework, lot: Lot, now) -> None:
+def _ensure_suppliers(plan: ImportPlan, framework: Framework, lot: Lot, now: datetime) -> None:
     """Find or create each supplier, with a profile, approved on the lot and active on the
     framework."""
     firsts: dict[str, ImportRow] = {}
@@ -154,7 +155,9 @@ def _differs(offer: Offer, content: dict[str, Any]) -> bool:
     return any(getattr(current, key) != value for key, value in content.items())
 
 
-def write_plan(plan: ImportPlan, *, actor: User | None, catalogue_import: CatalogueImport | None):
+def write_plan(
+    plan: ImportPlan, *, actor: User | None, catalogue_import: CatalogueImport | None
+) -> ImportResult:
     now = timezone.now()
     if plan.lot is None:
         framework, lot = _import_market(now)
