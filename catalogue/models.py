@@ -449,7 +449,7 @@ class OfferRevision(models.Model):
     rejection_reason = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
-    # Search fields, written by catalogue.services.revision_search_index when a revision is
+    # Search fields, written by catalogue.search_index.revision_search_index when a revision is
     # published (published revisions never change, so neither do these).
     search_text = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
