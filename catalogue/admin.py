@@ -11,6 +11,7 @@ from .models import (
     CatalogueImport,
     DeclarationQuestion,
     Framework,
+    FrameworkMembership,
     Lot,
     Offer,
     OfferDocument,
@@ -153,3 +154,14 @@ class CatalogueImportAdmin(ReadOnlyAdmin):
     )
     list_filter = ("status",)
     search_fields = ("original_name", "framework_reference")
+
+
+@admin.register(FrameworkMembership)
+class FrameworkMembershipAdmin(admin.ModelAdmin):
+    list_display = ("supplier", "framework", "status", "changed_at")
+    list_filter = ("status", "framework")
+    search_fields = ("supplier__name", "framework__name", "framework__reference")
+    readonly_fields = ("supplier", "framework", "status", "reason", "changed_at", "created_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -11,7 +11,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .querysets import FrameworkQuerySet, OfferQuerySet, OfferRevisionQuerySet
+from ndx.lifecycle import Lifecycle, Move
+
+from .querysets import (
+    FrameworkMembershipQuerySet,
+    FrameworkQuerySet,
+    OfferQuerySet,
+    OfferRevisionQuerySet,
+)
 
 
 class Framework(models.Model):
@@ -56,6 +63,17 @@ class Framework(models.Model):
 
     objects = FrameworkQuerySet.as_manager()
 
+    # Going live also needs a request and a second person's approval (catalogue.services).
+    LIFECYCLE = Lifecycle(
+        "status",
+        {
+            "open": Move(from_="draft", to="open", verb="open for applications"),
+            "approve_live": Move(from_=["draft", "open"], to="live", verb="approve going live"),
+            "close": Move(from_=["draft", "open", "live"], to="closed"),
+            "expire": Move(from_=["draft", "open", "live"], to="expired"),
+        },
+    )
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -73,6 +91,24 @@ class Framework(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.reference})"
+
+    @property
+    def can_open(self) -> bool:
+        return self.LIFECYCLE.can(self, "open")
+
+    @property
+    def can_go_live(self) -> bool:
+        """Draft or open: it may be put forward to go live, and approved."""
+        return self.LIFECYCLE.can(self, "approve_live")
+
+    @property
+    def can_close(self) -> bool:
+        return self.LIFECYCLE.can(self, "close")
+
+    @property
+    def is_finished(self) -> bool:
+        """Closed or expired: it can no longer be changed, nor its lots."""
+        return not self.LIFECYCLE.can(self, "close")
 
     @property
     def is_dynamic_market(self) -> bool:
@@ -96,6 +132,59 @@ class Framework(models.Model):
     @property
     def awaiting_approval(self) -> bool:
         return self.live_requested_at is not None and self.status != self.Status.LIVE
+
+
+class FrameworkMembership(models.Model):
+    """A supplier's standing on a framework: active once a lot application is approved.
+
+    Its offers are buyable only while it is active (OfferQuerySet.buyable). Kept in the table
+    the suppliers app created (suppliers_frameworkmembership): the model moved, the rows did not."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        REMOVED = "removed", "Removed"
+
+    supplier = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="framework_memberships"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="memberships")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    reason = models.TextField(blank=True, help_text="Why the supplier was suspended or removed.")
+    changed_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FrameworkMembershipQuerySet.as_manager()
+
+    LIFECYCLE = Lifecycle(
+        "status",
+        {
+            "suspend": Move(from_="active", to="suspended"),
+            "reinstate": Move(from_="suspended", to="active"),
+            # Final: a removed supplier applies again (staff delete the row to allow it).
+            "remove": Move(from_=["active", "suspended"], to="removed"),
+        },
+    )
+    # The move that sets each status, for the staff form that picks the new status.
+    MOVE_TO = {"suspended": "suspend", "active": "reinstate", "removed": "remove"}
+
+    class Meta:
+        db_table = "suppliers_frameworkmembership"
+        ordering = ["framework", "supplier"]
+        constraints = [
+            models.UniqueConstraint("supplier", "framework", name="one_membership_per_framework")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} on {self.framework} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_removed(self) -> bool:
+        return self.status == self.Status.REMOVED
 
 
 class DeclarationQuestion(models.Model):
@@ -226,6 +315,24 @@ class Offer(models.Model):
 
     objects = OfferQuerySet.as_manager()
 
+    # The offer's own status; what it says moves through OfferRevision.LIFECYCLE. "submit",
+    # "recall" and "reject" change the offer only while it has no live published version
+    # (never published, or withdrawn): an edit of a published offer keeps it published.
+    LIFECYCLE = Lifecycle(
+        "status",
+        {
+            "edit": Move(from_="rejected", to="draft"),
+            "submit": Move(from_=["draft", "rejected", "withdrawn"], to="submitted"),
+            "recall": Move(from_="submitted", to="draft"),
+            "reject": Move(from_=["submitted", "withdrawn"], to="rejected"),
+            # Approving a version (or importing one); withdrawn and suspended offers stay so.
+            "publish": Move(from_=["draft", "submitted", "rejected", "published"], to="published"),
+            "withdraw": Move(from_="published", to="withdrawn"),
+            "suspend": Move(from_="published", to="suspended"),
+            "reinstate": Move(from_="suspended", to="published"),
+        },
+    )
+
     class Meta:
         ordering = ["-updated_at", "-id"]
         constraints = [
@@ -247,6 +354,30 @@ class Offer(models.Model):
     def current(self) -> OfferRevision | None:
         """What the public sees if published, else the supplier's working copy."""
         return self.published_revision or self.working_revision
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == self.Status.SUSPENDED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.LIFECYCLE.can(self, "withdraw")
+
+    @property
+    def can_suspend(self) -> bool:
+        return self.LIFECYCLE.can(self, "suspend")
+
+    @property
+    def can_reinstate(self) -> bool:
+        return self.LIFECYCLE.can(self, "reinstate")
 
     @property
     def has_pending_changes(self) -> bool:
@@ -318,12 +449,24 @@ class OfferRevision(models.Model):
     rejection_reason = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
-    # Search fields, written by catalogue.services.revision_search_index when a revision is
+    # Search fields, written by catalogue.search_index.revision_search_index when a revision is
     # published (published revisions never change, so neither do these).
     search_text = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = OfferRevisionQuerySet.as_manager()
+
+    LIFECYCLE = Lifecycle(
+        "status",
+        {
+            "edit": Move(from_="rejected", to="draft"),
+            "submit": Move(from_=["draft", "rejected"], to="submitted"),
+            "recall": Move(from_="submitted", to="draft"),
+            "publish": Move(from_="submitted", to="published"),
+            "reject": Move(from_="submitted", to="rejected"),
+            "supersede": Move(from_="published", to="superseded"),
+        },
+    )
 
     # The content fields: what a revision says, compared field by field in the review diff.
     CONTENT_FIELDS = (
@@ -379,7 +522,16 @@ class OfferRevision(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.REJECTED)
+        """Draft or rejected: the supplier may change it and submit it."""
+        return self.LIFECYCLE.can(self, "submit")
+
+    @property
+    def is_waiting_for_approval(self) -> bool:
+        return self.LIFECYCLE.can(self, "publish")
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == self.Status.REJECTED
 
     def certification_labels(self) -> list[str]:
         labels = dict(Certification.choices)
@@ -475,6 +627,17 @@ class CatalogueImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    # Moved by conditional UPDATEs (a worker claims the row), filtered on each move's sources.
+    LIFECYCLE = Lifecycle(
+        "status",
+        {
+            # A task delivered again restarts an import that is not yet done.
+            "start": Move(from_=["queued", "running", "failed"], to="running"),
+            "succeed": Move(from_=["queued", "running"], to="succeeded"),
+            "fail": Move(from_=["queued", "running", "failed"], to="failed"),
+        },
+    )
+
     class Meta:
         ordering = ["-created_at", "-id"]
 
@@ -482,7 +645,27 @@ class CatalogueImport(models.Model):
         return f"Import of {self.original_name}"
 
     @property
+    def is_queued(self) -> bool:
+        return self.status == self.Status.QUEUED
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == self.Status.RUNNING
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == self.Status.SUCCEEDED
+
+    @property
+    def failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
     def progress_percent(self) -> int:
         if not self.rows_total:
-            return 100 if self.status == self.Status.SUCCEEDED else 0
+            return 100 if self.succeeded else 0
         return min(100, round(100 * self.rows_done / self.rows_total))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -28,8 +29,8 @@ class OfferQuerySet(models.QuerySet):
 
     def buyable(self):
         """Published offers, on live frameworks, from suppliers in good standing there."""
-        from suppliers.models import FrameworkMembership
-
+        # By name: models.py imports this module, so importing it back would be a cycle.
+        FrameworkMembership = apps.get_model("catalogue", "FrameworkMembership")
         today = timezone.localdate()
         in_good_standing = FrameworkMembership.objects.filter(
             supplier=OuterRef("supplier"),
@@ -63,6 +64,11 @@ class OfferQuerySet(models.QuerySet):
             "lot__framework",
             "supplier__supplier_profile",
         )
+
+
+class FrameworkMembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status="active")
 
 
 class OfferRevisionQuerySet(models.QuerySet):

@@ -43,6 +43,7 @@ from .models import (
     RevisionFacet,
     SearchTerm,
 )
+from .ratings import RATING_PRIOR_MEAN, RATING_PRIOR_WEIGHT, bayesian_rating
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
@@ -493,8 +494,6 @@ def sorted_rows(table: FacetTable, rows: np.ndarray, sort: str, scores: np.ndarr
         order = np.lexsort((tie, key, missing))
     elif sort == "rating":
         # Bayesian average: one 5-star review does not beat fifty 4.6-star ones.
-        from reviews.services import RATING_PRIOR_MEAN, RATING_PRIOR_WEIGHT, bayesian_rating
-
         rating = table.rating[rows]
         missing = np.isnan(rating)
         score = bayesian_rating(

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from ndx.outbox import enqueue_on_commit
+
 from .facet_index import catalogue_changed
 from .models import Certification, OfferRevision, RevisionFacet, SearchTerm
 
@@ -96,10 +98,16 @@ def reindex_all_published() -> int:
     return revision_search_index(revision_ids=list(ids))
 
 
-def offers_changed(offer_ids) -> None:
+def queue_matching_update(offer_ids: Iterable[int]) -> None:
+    """After the current transaction commits, matching records these offers' new documents
+    (its task by registered name: the catalogue imports nothing from matching)."""
+    ids = sorted({int(i) for i in offer_ids})
+    if ids:
+        enqueue_on_commit("matching.tasks.update_matching_index", ids)
+
+
+def offers_changed(offer_ids: Iterable[int]) -> None:
     """Tell search and matching that these offers changed (content or who may see them).
     Search tables refresh at once; matching records the new documents after commit."""
-    from matching.services import queue_offer_reindex
-
     catalogue_changed()
-    queue_offer_reindex(offer_ids)
+    queue_matching_update(offer_ids)

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from .views import frameworks, imports, offers, search  # noqa: F401
+from .views import frameworks, offers, search  # noqa: F401
 
 app_name = "catalogue"
 
@@ -105,13 +105,6 @@ offer_patterns: list = [
     ),
 ]
 
-# Staff catalogue uploads (views/imports.py).
-import_patterns: list = [
-    path("staff/imports/", imports.import_list, name="staff_imports"),
-    path("staff/imports/new/", imports.import_create, name="staff_import_create"),
-    path("staff/imports/<int:pk>/", imports.import_detail, name="staff_import"),
-]
-
 # Buyer discovery: search and compare (views/search.py).
 search_patterns: list = [
     path("catalogue/", search.search, name="search"),
@@ -120,4 +113,4 @@ search_patterns: list = [
     path("catalogue/compare/remove/", search.compare_remove, name="compare_remove"),
 ]
 
-urlpatterns = framework_patterns + offer_patterns + import_patterns + search_patterns
+urlpatterns = framework_patterns + offer_patterns + search_patterns

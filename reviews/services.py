@@ -20,6 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalogue.models import Offer
+from catalogue.ratings import (  # re-exported: reviews.services.bayesian_rating etc. as before
+    RATING_PRIOR_MEAN,  # noqa: F401
+    RATING_PRIOR_WEIGHT,  # noqa: F401
+    bayesian_rating,
+)
 from catalogue.search_index import offers_changed
 from contracts.models import Contract
 from ndx.accounts.models import Organisation, User
@@ -37,10 +42,7 @@ from .models import (
 
 # --- ratings ---------------------------------------------------------------------------------
 
-# The prior: an offer with no reviews scores 3.5, and counts as if it had 5 reviews of 3.5.
-# One 5-star review then scores 3.75; fifty reviews averaging 4.6 score 4.50.
-RATING_PRIOR_MEAN = Decimal("3.5")
-RATING_PRIOR_WEIGHT = 5
+# The Bayesian rating (its prior and formula) lives in catalogue.ratings, since search sorts by it.
 
 # Buyers are reminded to review a contract 60 days after it starts. A contract that started
 # more than REMINDER_CATCH_UP_DAYS after that (say the task did not run) is not reminded late.
@@ -53,20 +55,6 @@ RESPONSE_MAX = 3000
 REASON_MAX = 1000
 SUB_RATINGS = ("value_for_money", "delivery", "support", "ease_of_use")
 STAR_FIELDS = ("rating", *SUB_RATINGS)
-
-
-def bayesian_rating(average, count, prior_mean=RATING_PRIOR_MEAN, prior_weight=RATING_PRIOR_WEIGHT):
-    """The average pulled towards prior_mean as if prior_weight reviews of prior_mean had been
-    added: (prior_weight * prior_mean + count * average) / (prior_weight + count).
-
-    Works on Decimals, floats and numpy arrays alike (search can apply it to its columns).
-    With no reviews (count 0, average None) it is the prior mean."""
-    if average is None:
-        return prior_mean
-    if isinstance(average, Decimal) or isinstance(prior_mean, Decimal):
-        average, prior_mean = Decimal(str(average)), Decimal(str(prior_mean))
-        count, prior_weight = Decimal(count), Decimal(prior_weight)
-    return (prior_weight * prior_mean + count * average) / (prior_weight + count)
 
 
 def _two_places(value: Decimal) -> Decimal:

@@ -3,7 +3,7 @@ which check the rules and record the audit trail, so those fields are read-only 
 
 from django.contrib import admin
 
-from .models import FrameworkMembership, LotApplication, SupplierProfile
+from .models import LotApplication, SupplierProfile
 
 
 @admin.register(SupplierProfile)
@@ -12,17 +12,6 @@ class SupplierProfileAdmin(admin.ModelAdmin):
     list_filter = ("size", "is_sme", "is_vcse", "region")
     search_fields = ("legal_name", "trading_name", "companies_house_number", "organisation__name")
     readonly_fields = ("organisation", "size", "is_sme", "updated_at")
-
-
-@admin.register(FrameworkMembership)
-class FrameworkMembershipAdmin(admin.ModelAdmin):
-    list_display = ("supplier", "framework", "status", "changed_at")
-    list_filter = ("status", "framework")
-    search_fields = ("supplier__name", "framework__name", "framework__reference")
-    readonly_fields = ("supplier", "framework", "status", "reason", "changed_at", "created_at")
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(LotApplication)

@@ -2,16 +2,9 @@
 
 from django import forms
 
-from catalogue.models import DeclarationQuestion
+from catalogue.models import DeclarationQuestion, FrameworkMembership
 
-from .models import (
-    BalanceSheetBand,
-    FrameworkMembership,
-    HeadcountBand,
-    LotApplication,
-    Region,
-    TurnoverBand,
-)
+from .models import BalanceSheetBand, HeadcountBand, LotApplication, Region, TurnoverBand
 
 
 class SupplierProfileForm(forms.Form):

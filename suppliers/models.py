@@ -1,4 +1,6 @@
-"""Supplier organisations' public profile, their standing on frameworks, and lot applications."""
+"""Supplier organisations' public profile and their applications to lots.
+
+(Their standing on a framework, FrameworkMembership, is a catalogue model.)"""
 
 from __future__ import annotations
 
@@ -9,7 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .querysets import FrameworkMembershipQuerySet, LotApplicationQuerySet
+# A supplier's standing on a framework lives in the catalogue (which offers are buyable depends
+# on it); importable from here as before.
+from catalogue.models import FrameworkMembership  # noqa: F401
+from ndx.lifecycle import Lifecycle, Move
+
+from .querysets import LotApplicationQuerySet
 
 # Companies House numbers: 8 digits, or a 2-letter prefix (SC, NI, OC, SO, NC, R0, ...)
 # followed by 6 digits. Leading zeros are significant, so the number is kept as text.
@@ -180,37 +187,6 @@ class SupplierProfile(models.Model):
         )
 
 
-class FrameworkMembership(models.Model):
-    """A supplier's standing on a framework: active once a lot application is approved."""
-
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        SUSPENDED = "suspended", "Suspended"
-        REMOVED = "removed", "Removed"
-
-    supplier = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="framework_memberships"
-    )
-    framework = models.ForeignKey(
-        "catalogue.Framework", on_delete=models.CASCADE, related_name="memberships"
-    )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    reason = models.TextField(blank=True, help_text="Why the supplier was suspended or removed.")
-    changed_at = models.DateTimeField(auto_now=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = FrameworkMembershipQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["framework", "supplier"]
-        constraints = [
-            models.UniqueConstraint("supplier", "framework", name="one_membership_per_framework")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.supplier} on {self.framework} ({self.get_status_display()})"
-
-
 class LotApplication(models.Model):
     """A supplier asks to join a lot, answering the framework's declaration questions."""
 
@@ -239,6 +215,17 @@ class LotApplication(models.Model):
 
     objects = LotApplicationQuerySet.as_manager()
 
+    LIFECYCLE = Lifecycle(
+        "status",
+        {
+            "approve": Move(from_="submitted", to="approved"),
+            "reject": Move(from_="submitted", to="rejected"),
+            "withdraw": Move(from_="submitted", to="withdrawn"),
+            # Removed from the framework: its approvals there are withdrawn.
+            "withdraw_on_removal": Move(from_="approved", to="withdrawn"),
+        },
+    )
+
     class Meta:
         ordering = ["-submitted_at", "-id"]
         constraints = [
@@ -252,3 +239,12 @@ class LotApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier} applying to {self.lot}"
+
+    @property
+    def is_waiting(self) -> bool:
+        """Not yet decided: staff may approve or reject it, the supplier withdraw it."""
+        return self.LIFECYCLE.can(self, "approve")
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED

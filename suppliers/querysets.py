@@ -1,11 +1,6 @@
 from django.db import models
 
 
-class FrameworkMembershipQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(status="active")
-
-
 class LotApplicationQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status="submitted")

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from catalogue.models import Framework, Lot, Offer
+from catalogue.models import Framework, FrameworkMembership, Lot, Offer
 from catalogue.search_index import offers_changed
 from ndx.accounts.models import Organisation, User
 from ndx.accounts.services import require_staff
@@ -17,7 +17,6 @@ from ndx.outbox import enqueue_on_commit
 
 from .models import (
     BalanceSheetBand,
-    FrameworkMembership,
     HeadcountBand,
     LotApplication,
     Region,
@@ -207,7 +206,7 @@ def lot_application_submit(*, actor: User, lot: Lot, answers: dict[str, Any]) ->
     membership = FrameworkMembership.objects.filter(
         supplier=organisation, framework=framework
     ).first()
-    if membership is not None and membership.status != FrameworkMembership.Status.ACTIVE:
+    if membership is not None and not membership.is_active:
         raise ValidationError(
             f"Your organisation is {membership.get_status_display().lower()} on this framework. "
             "Contact the NDX team."
@@ -218,7 +217,7 @@ def lot_application_submit(*, actor: User, lot: Lot, answers: dict[str, Any]) ->
     if existing is not None:
         raise ValidationError(
             "Your organisation is already approved for this lot."
-            if existing.status == "approved"
+            if existing.is_approved
             else "Your organisation has already applied to this lot."
         )
     recorded = clean_answers(framework, answers)
@@ -232,9 +231,7 @@ def lot_application_submit(*, actor: User, lot: Lot, answers: dict[str, Any]) ->
 
 
 def _notify(application: LotApplication) -> None:
-    from .tasks import send_application_decision_email
-
-    enqueue_on_commit(send_application_decision_email, application.pk)
+    enqueue_on_commit("suppliers.tasks.send_application_decision_email", application.pk)
 
 
 @transaction.atomic
@@ -245,9 +242,9 @@ def lot_application_approve(*, actor: User, application: LotApplication) -> LotA
         .select_related("lot__framework")
         .get(pk=application.pk)
     )
-    if application.status != LotApplication.Status.SUBMITTED:
-        raise ValidationError("This application has already been decided.")
-    application.status = LotApplication.Status.APPROVED
+    LotApplication.LIFECYCLE.apply(
+        application, "approve", message="This application has already been decided."
+    )
     application.decided_by = actor
     application.decided_at = timezone.now()
     application.reason = ""
@@ -279,9 +276,9 @@ def lot_application_reject(
     if not reason:
         raise ValidationError({"reason": "Enter the reason for rejecting this application"})
     application = LotApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status != LotApplication.Status.SUBMITTED:
-        raise ValidationError("This application has already been decided.")
-    application.status = LotApplication.Status.REJECTED
+    LotApplication.LIFECYCLE.apply(
+        application, "reject", message="This application has already been decided."
+    )
     application.decided_by = actor
     application.decided_at = timezone.now()
     application.reason = reason
@@ -303,9 +300,9 @@ def lot_application_withdraw(*, actor: User, application: LotApplication) -> Lot
     application = LotApplication.objects.select_for_update().get(pk=application.pk)
     if application.supplier_id != organisation.pk:
         raise PermissionDenied("You can only withdraw your own organisation's applications.")
-    if application.status != LotApplication.Status.SUBMITTED:
-        raise ValidationError("Only an application waiting for review can be withdrawn.")
-    application.status = LotApplication.Status.WITHDRAWN
+    LotApplication.LIFECYCLE.apply(
+        application, "withdraw", message="Only an application waiting for review can be withdrawn."
+    )
     application.save(update_fields=["status"])
     audit_record(actor=actor, action="lot_application.withdrawn", obj=application)
     return application
@@ -329,7 +326,7 @@ def application_email_send(*, application_id: int) -> None:
     context = {"application": application, "site_url": site_url}
     subject = (
         f"Approved: {application.lot.framework.name}, {application.lot.name}"
-        if application.status == LotApplication.Status.APPROVED
+        if application.is_approved
         else f"Not approved: {application.lot.framework.name}, {application.lot.name}"
     )
     send_mail(
@@ -359,18 +356,19 @@ def framework_membership_set_status(
         raise ValidationError(
             f"This supplier is already {membership.get_status_display().lower()}."
         )
-    if membership.status == FrameworkMembership.Status.REMOVED:
+    if membership.is_removed:
         raise ValidationError("A removed supplier must apply again to rejoin.")
     previous = membership.status
-    membership.status = status
+    FrameworkMembership.LIFECYCLE.apply(membership, FrameworkMembership.MOVE_TO[status])
     membership.reason = reason
     membership.save()
-    if status == FrameworkMembership.Status.REMOVED:
+    if membership.is_removed:
+        withdraw = LotApplication.LIFECYCLE.move("withdraw_on_removal")
         LotApplication.objects.filter(
-            supplier=membership.supplier, lot__framework=membership.framework, status="approved"
-        ).update(
-            status=LotApplication.Status.WITHDRAWN, reason=f"Removed from the framework: {reason}"
-        )
+            supplier=membership.supplier,
+            lot__framework=membership.framework,
+            status__in=withdraw.sources,
+        ).update(status=withdraw.to, reason=f"Removed from the framework: {reason}")
     audit_record(
         actor=actor,
         action=f"framework_membership.{status}",
@@ -398,7 +396,7 @@ def framework_membership_allow_reapplication(
     """
     require_staff(actor, "let a removed supplier apply again")
     membership = FrameworkMembership.objects.select_for_update().get(pk=membership.pk)
-    if membership.status != FrameworkMembership.Status.REMOVED:
+    if not membership.is_removed:
         raise ValidationError("Only a removed supplier needs permission to apply again.")
     audit_record(
         actor=actor,

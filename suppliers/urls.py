@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "suppliers"
 
@@ -24,4 +24,8 @@ urlpatterns = [
         name="staff_framework_suppliers",
     ),
     path("staff/memberships/<int:pk>/", views.staff_membership, name="staff_membership"),
+    # Staff catalogue uploads (import_views.py): suppliers and their offers in bulk.
+    path("staff/imports/", import_views.import_list, name="staff_imports"),
+    path("staff/imports/new/", import_views.import_create, name="staff_import_create"),
+    path("staff/imports/<int:pk>/", import_views.import_detail, name="staff_import"),
 ]

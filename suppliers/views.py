@@ -10,7 +10,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from catalogue.models import Framework, Lot, Offer
+from catalogue.models import Framework, FrameworkMembership, Lot, Offer
 from ndx.accounts.decorators import member_required, org_admin_required, staff_required
 from ndx.accounts.forms import apply_validation_error
 from ndx.accounts.models import Organisation
@@ -23,7 +23,7 @@ from .forms import (
     RejectApplicationForm,
     SupplierProfileForm,
 )
-from .models import FrameworkMembership, LotApplication, SupplierProfile
+from .models import LotApplication, SupplierProfile
 
 
 def supplier_admin_required(func):
@@ -51,7 +51,7 @@ def dashboard(request):
     memberships = FrameworkMembership.objects.filter(supplier=organisation).select_related(
         "framework"
     )
-    active_frameworks = [m.framework_id for m in memberships if m.status == "active"]
+    active_frameworks = [m.framework_id for m in memberships if m.is_active]
     approved_lots = (
         Lot.objects.filter(
             applications__supplier=organisation,
@@ -327,7 +327,7 @@ def staff_membership(request, pk: int):
     membership = get_object_or_404(
         FrameworkMembership.objects.select_related("supplier", "framework"), pk=pk
     )
-    removed = membership.status == FrameworkMembership.Status.REMOVED
+    removed = membership.is_removed
     form = MembershipStatusForm(
         request.POST if request.method == "POST" else None, current=membership.status
     )

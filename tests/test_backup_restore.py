@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils.html import escape
 
 from catalogue.models import Offer, OfferDocument, OfferRevision
-from catalogue.services import offer_document_add
+from catalogue.services.offers import offer_document_add
 from matching import runtime
 from matching.models import IndexBuild
 from ndx.accounts.models import User

@@ -18,7 +18,7 @@ from ..models import (
     PricingModel,
     VatTreatment,
 )
-from ..services import clean_revision_content
+from ..services.content import clean_revision_content
 
 
 class LotChoiceForm(forms.Form):

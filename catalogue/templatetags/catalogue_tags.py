@@ -21,6 +21,18 @@ OFFER_TAG_COLOURS = {
     "suspended": "govuk-tag--orange",
     "superseded": "govuk-tag--grey",
 }
+FRAMEWORK_TAG_COLOURS = {
+    "draft": "govuk-tag--grey",
+    "open": "govuk-tag--blue",
+    "live": "govuk-tag--green",
+    "closed": "govuk-tag--red",
+    "expired": "govuk-tag--red",
+}
+TAG_COLOURS = {
+    "offer": OFFER_TAG_COLOURS,
+    "offerrevision": OFFER_TAG_COLOURS,
+    "framework": FRAMEWORK_TAG_COLOURS,
+}
 
 
 @register.filter
@@ -38,10 +50,10 @@ def money(value) -> str:
 
 @register.simple_tag
 def status_tag(obj) -> SafeString:
-    """A GOV.UK tag for an offer's or a revision's status."""
+    """A GOV.UK tag for a framework's, an offer's or a revision's status."""
+    colours = TAG_COLOURS.get(obj._meta.model_name, {})
     return render_component(
-        "tag",
-        {"text": obj.get_status_display(), "classes": OFFER_TAG_COLOURS.get(obj.status)},
+        "tag", {"text": obj.get_status_display(), "classes": colours.get(obj.status)}
     )
 
 

@@ -12,9 +12,9 @@ from ndx.accounts.decorators import staff_required
 from ndx.accounts.forms import apply_validation_error
 from ndx.audit.models import AuditEntry
 
-from .. import services
 from ..forms.frameworks import FrameworkForm, LotForm, QuestionForm
 from ..models import DeclarationQuestion, Framework, Lot
+from ..services import frameworks as services
 
 # What each status-changing button does: service, and the message shown when it worked.
 ACTIONS = {
@@ -120,20 +120,19 @@ def _audit_rows(framework: Framework) -> list[dict]:
 def framework_detail(request, pk: int):
     framework = _framework(pk)
     user = request.user
-    status = framework.status
-    in_progress = status in (Framework.Status.DRAFT, Framework.Status.OPEN)
+    in_progress = framework.can_go_live
     context = {
         "framework": framework,
         "lots": framework.lots.all(),
         "questions": framework.questions.all(),
         "audit_rows": _audit_rows(framework),
-        "can_edit": status not in (Framework.Status.CLOSED, Framework.Status.EXPIRED),
-        "can_open": status == Framework.Status.DRAFT,
+        "can_edit": not framework.is_finished,
+        "can_open": framework.can_open,
         "can_request_live": in_progress and framework.live_requested_at is None,
         "waiting_for_approval": in_progress and framework.live_requested_at is not None,
         "user_may_approve": user.pk
         not in (framework.created_by_id, framework.live_requested_by_id),
-        "can_close": status not in (Framework.Status.CLOSED, Framework.Status.EXPIRED),
+        "can_close": framework.can_close,
     }
     return render(request, "catalogue/staff/framework_detail.html", context)
 

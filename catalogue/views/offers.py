@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from ndx.accounts.decorators import member_required, staff_required
 from ndx.accounts.forms import apply_validation_error
 
-from .. import services
 from ..forms.offers import DocumentForm, LotChoiceForm, OfferForm, ReasonForm, WithdrawForm
 from ..models import Offer, OfferDocument, OfferRevision
+from ..services import offers as services
+from ..services.content import revision_diff
 
 supplier_required = member_required(kind="supplier")
 
@@ -44,27 +45,27 @@ def _own_offer(request, pk: int) -> Offer:
 def supplier_actions(offer: Offer) -> set[str]:
     """Which buttons to offer the supplier. The services enforce the same rules."""
     working = offer.working_revision
-    suspended = offer.status == Offer.Status.SUSPENDED
+    suspended = offer.is_suspended
     actions: set[str] = set()
     if not suspended and offer.current is not None and (working is None or working.is_editable):
         actions |= {"edit", "documents"}
     if not suspended and working is not None and working.is_editable:
         actions.add("submit")
-    if working is not None and working.status == OfferRevision.Status.SUBMITTED:
+    if working is not None and working.is_waiting_for_approval:
         actions.add("recall")
-    if offer.status == Offer.Status.PUBLISHED:
+    if offer.can_withdraw:
         actions.add("withdraw")
     if (
         offer.published_revision_id is None
         and offer.first_published_at is None
-        and (working is None or working.status != OfferRevision.Status.SUBMITTED)
+        and (working is None or not working.is_waiting_for_approval)
     ):
         actions.add("delete")
     return actions
 
 
 def _not_editable_message(offer: Offer) -> str:
-    if offer.status == Offer.Status.SUSPENDED:
+    if offer.is_suspended:
         return "This offer is suspended and cannot be changed. Contact the NDX team."
     return "This offer is waiting for approval. Recall the submission to change it."
 
@@ -307,7 +308,7 @@ def _suspend_form(data=None) -> ReasonForm:
 
 
 def _diff_base(revision: OfferRevision) -> OfferRevision | None:
-    """The version services.revision_diff compares `revision` with, to name it on the page."""
+    """The version revision_diff compares `revision` with, to name it on the page."""
     base = revision.offer.published_revision
     if base is not None and base.pk == revision.pk:
         base = (
@@ -365,11 +366,10 @@ def staff_offer_review(request, revision_pk: int):
         "revision": revision,
         "offer": offer,
         "form": form,
-        "diff": services.revision_diff(revision),
+        "diff": revision_diff(revision),
         "base": base,
         "is_new": base is None,
-        "awaiting": revision.status == OfferRevision.Status.SUBMITTED
-        and offer.working_revision_id == revision.pk,
+        "awaiting": revision.is_waiting_for_approval and offer.working_revision_id == revision.pk,
         "profile": getattr(offer.supplier, "supplier_profile", None),
         "documents": revision.documents.all(),
     }

@@ -11,11 +11,18 @@ from typing import Any
 
 from django.db.models.functions import Lower
 
-from catalogue.models import DeclarationQuestion, Framework, Lot, Offer, OfferRevision
+from catalogue.models import (
+    DeclarationQuestion,
+    Framework,
+    FrameworkMembership,
+    Lot,
+    Offer,
+    OfferRevision,
+)
 from catalogue.search_index import revision_search_index
 from ndx.accounts.models import Organisation, User
 
-from ..models import FrameworkMembership, LotApplication, SupplierProfile, classify_size
+from ..models import LotApplication, SupplierProfile, classify_size
 from .plan import OfferSpec, Plan, SupplierSpec, supply, words
 
 Lots = dict[tuple[str, str], Lot]

@@ -16,12 +16,13 @@ _COLOURS = {
         "withdrawn": "grey",
     },
     "frameworkmembership": {"active": "green", "suspended": "yellow", "removed": "red"},
+    "catalogueimport": {"queued": "grey", "running": "blue", "succeeded": "green", "failed": "red"},
 }
 
 
 @register.simple_tag
 def status_tag(obj) -> SafeString:
-    """A GOV.UK tag for an application's or a membership's status."""
+    """A GOV.UK tag for an application's, a membership's or a catalogue import's status."""
     colour = _COLOURS.get(obj._meta.model_name, {}).get(obj.status)
     params = {"text": obj.get_status_display()}
     if colour:

@@ -13,15 +13,17 @@ from catalogue import demo
 from catalogue.models import (
     DeclarationQuestion,
     Framework,
+    FrameworkMembership,
     Lot,
     Offer,
     OfferRevision,
     RevisionFacet,
 )
-from catalogue.services import approved_lots_for, clean_revision_content
+from catalogue.services.content import clean_revision_content
+from catalogue.services.offers import approved_lots_for
 from ndx.accounts.models import Organisation
 from suppliers import demo as supply_demo
-from suppliers.models import FrameworkMembership, LotApplication, SupplierProfile
+from suppliers.models import LotApplication, SupplierProfile
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from catalogue import services
 from catalogue.models import DeclarationQuestion, Framework, Lot
+from catalogue.services import frameworks as services
 from ndx.audit.models import AuditEntry
 from tests.accounts.factories import StaffFactory, SupplierOrganisationFactory, member
 from tests.catalogue.factories import (

@@ -8,11 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from catalogue.importing import IMPORT_MARKET_REFERENCE
-from catalogue.models import Framework, Lot, Offer, OfferRevision
+from catalogue.models import Framework, FrameworkMembership, Lot, Offer, OfferRevision
 from ndx.accounts.models import Organisation
 from ndx.audit.models import AuditEntry
-from suppliers.models import FrameworkMembership, LotApplication, SupplierProfile
+from suppliers.importing.formats import IMPORT_MARKET_REFERENCE
+from suppliers.models import LotApplication, SupplierProfile
 from tests.accounts.factories import SupplierOrganisationFactory
 from tests.catalogue.factories import FrameworkFactory, LotFactory, make_offer
 from tests.suppliers.factories import approved_supplier

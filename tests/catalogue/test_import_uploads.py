@@ -8,11 +8,11 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 
-from catalogue import importing
 from catalogue.models import CatalogueImport, Offer, OfferRevision
-from catalogue.tasks import import_catalogue_file
 from ndx.accounts.models import Organisation
 from ndx.audit.models import AuditEntry
+from suppliers.importing import running as importing
+from suppliers.tasks import import_catalogue_file
 from tests.accounts.factories import (
     BuyerOrganisationFactory,
     StaffFactory,
@@ -78,7 +78,7 @@ def test_only_staff_can_use_the_import_pages(client):
 def test_upload_is_imported_by_the_task(client, staff, django_capture_on_commit_callbacks):
     response = client.get("/staff/imports/new/")
     assert response.status_code == 200
-    assert "catalogue/staff/import_form.html" in names(response)
+    assert "suppliers/imports/form.html" in names(response)
     assert 'enctype="multipart/form-data"' in response.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -99,14 +99,14 @@ def test_upload_is_imported_by_the_task(client, staff, django_capture_on_commit_
     assert entry.detail["created"] == 3
 
     page = client.get(response.url)
-    assert "catalogue/staff/import_detail.html" in names(page)
+    assert "suppliers/imports/detail.html" in names(page)
     content = page.content.decode()
     assert "Catalogue imported" in content
     assert "3 offers: 3 created, 0 updated, from 2 suppliers" in content
     assert 'http-equiv="refresh"' not in content
 
     listing = client.get("/staff/imports/")
-    assert "catalogue/staff/import_list.html" in names(listing)
+    assert "suppliers/imports/list.html" in names(listing)
     assert "catalogue.jsonl" in listing.content.decode()
     assert "3 created, 0 updated, from 2 suppliers" in listing.content.decode()
 
@@ -248,7 +248,7 @@ def test_task_reports_progress_while_checking(staff):
 
 def test_unexpected_errors_mark_the_import_failed_and_are_raised(staff):
     record = queued(staff)
-    with mock.patch.object(importing, "_write", side_effect=RuntimeError("disk on fire")):
+    with mock.patch.object(importing, "write_plan", side_effect=RuntimeError("disk on fire")):
         with pytest.raises(RuntimeError):
             import_catalogue_file.delay(record.pk)
     record.refresh_from_db()
@@ -268,7 +268,7 @@ def test_transient_database_errors_are_retried(staff):
             raise OperationalError("database is locked")
         return real(**kwargs)
 
-    with mock.patch("catalogue.tasks.catalogue_import_process", flaky):
+    with mock.patch("suppliers.tasks.catalogue_import_process", flaky):
         import_catalogue_file.apply(args=[record.pk], throw=False)
     assert len(calls) == 2
     record.refresh_from_db()
@@ -278,7 +278,7 @@ def test_transient_database_errors_are_retried(staff):
 def test_transient_errors_fail_the_import_once_retries_run_out(staff):
     record = queued(staff)
     with mock.patch(
-        "catalogue.tasks.catalogue_import_process",
+        "suppliers.tasks.catalogue_import_process",
         side_effect=OperationalError("database is locked"),
     ):
         # As on a worker's last attempt (eager mode runs retries nested, so start there).

@@ -4,10 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from catalogue import services
-from catalogue.models import Framework, Offer
+from catalogue.models import Framework, FrameworkMembership, Offer
+from catalogue.services import offers as services
 from catalogue.templatetags.catalogue_tags import money, paragraphs
-from suppliers.models import FrameworkMembership
 from tests.accounts.factories import BuyerOrganisationFactory, StaffFactory, member
 from tests.auth import Client
 from tests.catalogue.factories import LotFactory, make_offer, revision_content

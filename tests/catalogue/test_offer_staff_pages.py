@@ -3,8 +3,8 @@
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 
-from catalogue import services
 from catalogue.models import Offer, OfferRevision
+from catalogue.services import offers as services
 from ndx.audit.models import AuditEntry
 from tests.accounts.factories import BuyerOrganisationFactory, StaffFactory, member
 from tests.auth import Client

@@ -4,9 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from catalogue import services
-from catalogue.models import Offer, OfferDocument, OfferRevision
-from suppliers.models import FrameworkMembership
+from catalogue.models import FrameworkMembership, Offer, OfferDocument, OfferRevision
+from catalogue.services import offers as services
 from tests.accounts.factories import BuyerOrganisationFactory, SupplierOrganisationFactory, member
 from tests.catalogue.factories import LotFactory, make_offer, revision_content
 from tests.suppliers.factories import LotApplicationFactory, approved_supplier

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from buying.models import SavedSearch, Shortlist
-from catalogue import services as catalogue_services
 from catalogue.search_index import revision_search_index
+from catalogue.services import offers as catalogue_services
 from tests.accounts.factories import BuyerOrganisationFactory, StaffFactory, member
 from tests.catalogue.factories import LotFactory, make_offer, revision_content
 from tests.suppliers.factories import approved_supplier

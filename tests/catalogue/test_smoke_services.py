@@ -64,7 +64,7 @@ def test_two_person_rule():
 
 
 def test_suspended_supplier_offers_disappear_and_return():
-    from suppliers.models import FrameworkMembership
+    from catalogue.models import FrameworkMembership
 
     staff = StaffFactory()
     lot = LotFactory()

@@ -1,6 +1,7 @@
 import factory
 
-from suppliers.models import FrameworkMembership, LotApplication, SupplierProfile
+from catalogue.models import FrameworkMembership
+from suppliers.models import LotApplication, SupplierProfile
 from tests.accounts.factories import SupplierOrganisationFactory
 
 

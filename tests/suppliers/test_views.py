@@ -6,8 +6,8 @@ import re
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 
-from catalogue.models import Framework, Offer
-from suppliers.models import FrameworkMembership, LotApplication, SupplierProfile
+from catalogue.models import Framework, FrameworkMembership, Offer
+from suppliers.models import LotApplication, SupplierProfile
 from tests.accounts.factories import (
     BuyerOrganisationFactory,
     StaffFactory,

@@ -1,9 +1,10 @@
-"""Catalogue forms: imports."""
+"""The staff form for uploading a catalogue file (suppliers/importing/ checks and imports it)."""
 
 from django import forms
 
-from ..importing import IMPORT_MARKET_NAME, MAX_UPLOAD_BYTES
-from ..models import Framework
+from catalogue.models import Framework
+
+from .importing.formats import IMPORT_MARKET_NAME, MAX_UPLOAD_BYTES
 
 
 def _framework_choices() -> list[tuple[str, str]]:

@@ -1,14 +1,14 @@
-"""Catalogue views: imports. Staff upload catalogue files; a background task imports them."""
+"""Staff pages for catalogue imports: upload a catalogue file; a background task imports it."""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from catalogue.models import CatalogueImport
 from ndx.accounts.decorators import staff_required
 from ndx.accounts.forms import apply_validation_error
 
-from ..forms.imports import CatalogueImportForm
-from ..importing import catalogue_import_create
-from ..models import CatalogueImport
+from .import_forms import CatalogueImportForm
+from .importing.running import catalogue_import_create
 
 ERRORS_SHOWN = 50
 
@@ -16,7 +16,7 @@ ERRORS_SHOWN = 50
 @staff_required
 def import_list(request):
     imports = CatalogueImport.objects.select_related("uploaded_by")[:100]
-    return render(request, "catalogue/staff/import_list.html", {"imports": imports})
+    return render(request, "suppliers/imports/list.html", {"imports": imports})
 
 
 @staff_required
@@ -39,14 +39,14 @@ def import_create(request):
             apply_validation_error(form, exc)
         else:
             # No banner: the import page shows whether it is queued, running, done or failed.
-            return redirect("catalogue:staff_import", pk=record.pk)
-    return render(request, "catalogue/staff/import_form.html", {"form": form})
+            return redirect("suppliers:staff_import", pk=record.pk)
+    return render(request, "suppliers/imports/form.html", {"form": form})
 
 
 @staff_required
 def import_detail(request, pk: int):
     record = get_object_or_404(CatalogueImport.objects.select_related("uploaded_by"), pk=pk)
-    in_progress = record.status in (CatalogueImport.Status.QUEUED, CatalogueImport.Status.RUNNING)
+    in_progress = record.in_progress
     result_text = (
         f"{record.rows_total:,} offers: {record.created:,} created, {record.updated:,} updated, "
         f"from {record.suppliers:,} supplier{'s' if record.suppliers != 1 else ''}"
@@ -61,4 +61,4 @@ def import_detail(request, pk: int):
         "errors_shown": record.errors[:ERRORS_SHOWN],
         "errors_more": max(0, len(record.errors) - ERRORS_SHOWN),
     }
-    return render(request, "catalogue/staff/import_detail.html", context)
+    return render(request, "suppliers/imports/detail.html", context)

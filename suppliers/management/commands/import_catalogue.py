@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from catalogue.importing import IMPORT_MARKET_NAME, IMPORT_MARKET_REFERENCE, catalogue_import_run
+from suppliers.importing.formats import IMPORT_MARKET_NAME, IMPORT_MARKET_REFERENCE
+from suppliers.importing.running import catalogue_import_run
 
 MAX_LISTED = 50
 
