@@ -38,6 +38,7 @@ run: install
 lint: $(PY_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(PY_STAMP)
 	$(BIN)/ruff check --fix .
