@@ -185,8 +185,11 @@ NDX_RATE_LIMITS = {
     "reviews": os.environ.get("NDX_RATE_REVIEWS", "30/h"),
     "responses": os.environ.get("NDX_RATE_RESPONSES", "60/h"),
 }
-# Behind a proxy that sets X-Forwarded-For (gunicorn behind a load balancer), trust it.
+# Behind a proxy that sets X-Forwarded-For (gunicorn behind a load balancer), trust it: the
+# client address is the entry NDX_TRUST_PROXY_HOPS from the right (1: one load balancer), never
+# the left-most, which the client writes (ndx.ratelimit.client_address; allauth uses it too).
 NDX_TRUST_PROXY = os.environ.get("NDX_TRUST_PROXY", "") == "1"
+NDX_TRUST_PROXY_HOPS = int(os.environ.get("NDX_TRUST_PROXY_HOPS", "1"))
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
