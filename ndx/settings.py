@@ -273,6 +273,18 @@ if PRODUCTION:
 
 NDX_SERVICE_NAME = "National Digital Exchange"
 
+# /.well-known/security.txt (RFC 9116). Contacts: comma-separated mailto: or https: URIs.
+NDX_SECURITY_CONTACTS = _env_list(
+    "NDX_SECURITY_CONTACTS", "mailto:security@ndx.example,https://ndx.example/security"
+)
+NDX_SECURITY_POLICY = os.environ.get(
+    "NDX_SECURITY_POLICY", "https://www.gov.uk/help/report-vulnerability"
+)
+NDX_SECURITY_LANGUAGES = os.environ.get("NDX_SECURITY_LANGUAGES", "en")
+# A fixed expiry (e.g. 2027-06-30T00:00:00Z) or, if unset, this many days from today.
+NDX_SECURITY_TXT_EXPIRES = os.environ.get("NDX_SECURITY_TXT_EXPIRES", "").strip()
+NDX_SECURITY_TXT_DAYS = int(os.environ.get("NDX_SECURITY_TXT_DAYS", "180"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

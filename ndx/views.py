@@ -1,12 +1,14 @@
 """Site-wide pages: home, information pages, health check and error pages."""
 
 import sys
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -25,6 +27,22 @@ def cookies(request):
 
 def privacy(request):
     return render(request, "pages/privacy.html")
+
+
+@require_GET
+def security_txt(request):
+    """RFC 9116 disclosure file: where to report a vulnerability, and until when this holds."""
+    expires = settings.NDX_SECURITY_TXT_EXPIRES or (
+        timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        + timedelta(days=settings.NDX_SECURITY_TXT_DAYS)
+    ).strftime("%Y-%m-%dT%H:%M:%SZ")
+    lines = [f"Contact: {contact}" for contact in settings.NDX_SECURITY_CONTACTS]
+    lines.append(f"Expires: {expires}")
+    if settings.NDX_SECURITY_POLICY:
+        lines.append(f"Policy: {settings.NDX_SECURITY_POLICY}")
+    lines.append(f"Preferred-Languages: {settings.NDX_SECURITY_LANGUAGES}")
+    lines.append(f"Canonical: {settings.SITE_URL}/.well-known/security.txt")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def _check_database() -> str:

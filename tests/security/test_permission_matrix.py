@@ -124,6 +124,7 @@ ROWS: list[Row] = [
     row("cookies", PUBLIC),
     row("privacy", PUBLIC),
     row("healthz", PUBLIC),
+    row("security_txt", PUBLIC),
     # The admin sends everyone but staff to its own sign-in page (which needs allauth's).
     row("admin:index", expect(all=302, staff=200)),
     # --- accounts -----------------------------------------------------------------------------
