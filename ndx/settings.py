@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "ndx",
     "ndx.audit",
     "ndx.accounts",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "ndx.accounts.middleware.IdleTimeoutMiddleware",
     "ndx.accounts.middleware.StaffMFAMiddleware",
 ]
 
@@ -130,6 +133,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "ndx-flush-outbox": {"task": "ndx.tasks.flush_outbox", "schedule": 60},
     # Daily; idempotent (each contract is reminded once), so a missed or repeated run is harmless.
     "reviews-remind-buyers": {"task": "reviews.tasks.remind_buyers_to_review", "schedule": 86400},
+    # Daily: accounts suspended or unused for NDX_ACCOUNT_RETENTION_DAYS are pseudonymised.
+    "accounts-pseudonymise-expired": {
+        "task": "ndx.accounts.tasks.pseudonymise_expired_accounts",
+        "schedule": 86400,
+    },
     # Hourly; each run computes new report snapshots and keeps the last good one if it fails.
     "reporting-refresh-snapshots": {
         "task": "ndx.reporting.tasks.refresh_report_snapshots",
@@ -193,6 +201,17 @@ NDX_TRUST_PROXY_HOPS = int(os.environ.get("NDX_TRUST_PROXY_HOPS", "1"))
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
+# Sessions end after this long unused (ndx.accounts.middleware.IdleTimeoutMiddleware): staff
+# 30 minutes, everyone else 8 hours. Sensitive actions ask for the password again if the last
+# sign-in is older than ACCOUNT_REAUTHENTICATION_TIMEOUT (allauth, 5 minutes).
+NDX_IDLE_TIMEOUT_SECONDS = int(os.environ.get("NDX_IDLE_TIMEOUT_SECONDS", str(8 * 3600)))
+NDX_IDLE_TIMEOUT_STAFF_SECONDS = int(os.environ.get("NDX_IDLE_TIMEOUT_STAFF_SECONDS", "1800"))
+ACCOUNT_REAUTHENTICATION_TIMEOUT = int(os.environ.get("ACCOUNT_REAUTHENTICATION_TIMEOUT", "300"))
+# allauth's usersessions: "Your sessions" and "sign out of all other sessions".
+USERSESSIONS_TRACK_ACTIVITY = False
+# Personal data: accounts suspended, or not signed in to, for this long are pseudonymised
+# ("Former user N") by a daily task. The privacy page states it.
+NDX_ACCOUNT_RETENTION_DAYS = int(os.environ.get("NDX_ACCOUNT_RETENTION_DAYS", "730"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "National Digital Exchange"
 

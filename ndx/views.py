@@ -26,7 +26,12 @@ def cookies(request):
 
 
 def privacy(request):
-    return render(request, "pages/privacy.html")
+    context = {
+        "retention_years": settings.NDX_ACCOUNT_RETENTION_DAYS // 365,
+        "idle_hours": settings.NDX_IDLE_TIMEOUT_SECONDS // 3600,
+        "staff_idle_minutes": settings.NDX_IDLE_TIMEOUT_STAFF_SECONDS // 60,
+    }
+    return render(request, "pages/privacy.html", context)
 
 
 @require_GET

@@ -161,3 +161,13 @@ __all__ = [
     "SignupDetailsForm",
     "apply_validation_error",
 ]
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you suspending this account?",
+        help_text="This is kept in the audit log.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the account is suspended"},
+    )

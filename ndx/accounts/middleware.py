@@ -6,10 +6,12 @@ from urllib.parse import urlencode
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from .services import session_passed_two_factor
+from .sessions import idle_limit_seconds, session_is_idle, session_touch
 
 STAFF_PREFIXES = ("/staff/", "/admin/")
 SET_UP_MESSAGE = "Platform staff must set up an authenticator app before using staff pages."
@@ -38,4 +40,27 @@ class StaffMFAMiddleware:
                 messages.warning(request, CONFIRM_MESSAGE)
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+        return self.get_response(request)
+
+
+IDLE_MESSAGE = "You were signed out because you had not used the service for {minutes} minutes."
+
+
+class IdleTimeoutMiddleware:
+    """Ends a signed-in session that has not been used for NDX_IDLE_TIMEOUT_SECONDS (staff:
+    NDX_IDLE_TIMEOUT_STAFF_SECONDS). The request then goes on as an anonymous visitor, so a
+    private page sends the person to sign in again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if session_is_idle(request):
+                minutes = idle_limit_seconds(user) // 60
+                logout(request)
+                messages.info(request, IDLE_MESSAGE.format(minutes=minutes))
+            else:
+                session_touch(request)
         return self.get_response(request)

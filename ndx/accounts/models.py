@@ -42,6 +42,11 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150, blank=True)
+    # Staff suspended the account (is_active is then False); cleared on reinstatement.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    # The account was closed or pseudonymised: the login is gone, the name and email are
+    # "Former user N"; rows that point at it (audit, contracts) stay.
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -53,6 +58,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def status(self) -> str:
+        if self.closed_at is not None:
+            return "closed"
+        if self.suspended_at is not None or not self.is_active:
+            return "suspended"
+        return "active"
+
+    @property
+    def pseudonym(self) -> str:
+        return f"Former user {self.pk}"
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

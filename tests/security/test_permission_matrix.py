@@ -138,8 +138,19 @@ ROWS: list[Row] = [
         expect(all=403, anonymous=LOGIN, admins=404, buyer_a_admin=200),
         pk("member_membership"),
     ),
+    row(
+        "accounts:member_remove",
+        # The confirm page; removing itself also asks for the password again.
+        expect(all=403, anonymous=LOGIN, admins=404, buyer_a_admin=200),
+        pk("member_membership"),
+    ),
+    row("accounts:leave", expect(all=200, anonymous=LOGIN, staff=403)),
+    row("accounts:personal_data", SIGNED_IN),
+    row("accounts:close", SIGNED_IN),
     row("accounts:invitation", PUBLIC, lambda w: {"token": w.invitation_pending.token}),
     row("accounts:staff_home", STAFF),
+    row("accounts:staff_accounts", STAFF),
+    row("accounts:staff_account", STAFF, lambda w: {"pk": w.users["buyer_a_member"].pk}),
     row("accounts:domains", STAFF),
     row("accounts:domain_remove", POST_ONLY, pk("domain")),
     # --- reports and open data ----------------------------------------------------------------
@@ -790,6 +801,28 @@ POSTS: list[Post] = [
         refused(all=403, anonymous=LOGIN, admins=404, buyer_a_admin=None),
         lambda w: {"role": "admin"},
         control="buyer_a_admin",
+    ),
+    # Removing a member: the right admin must also confirm the password again (allauth's
+    # reauthentication, tested in tests/accounts/test_leavers.py), so no control here.
+    post(
+        "accounts:member_remove",
+        pk("member_membership"),
+        refused(all=403, anonymous=LOGIN, admins=404, buyer_a_admin=None),
+    ),
+    # Leaving: any member; the only admin of an organisation is refused (a 200 page saying why).
+    post(
+        "accounts:leave",
+        lambda w: {},
+        refused(all=None, anonymous=LOGIN, staff=403, admins=200),
+        control="buyer_a_member",
+    ),
+    post("accounts:close", lambda w: {}, refused(all=None, anonymous=LOGIN)),
+    post(
+        "accounts:staff_account",
+        lambda w: {"pk": w.users["buyer_b_member"].pk},
+        STAFF_ACTION,
+        lambda w: {"action": "suspend", "reason": "Left the council."},
+        control="staff",
     ),
 ]
 
