@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "ndx",
     "ndx.audit",
     "ndx.accounts",
@@ -80,6 +82,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "ndx.accounts.middleware.IdleTimeoutMiddleware",
     "ndx.accounts.middleware.StaffMFAMiddleware",
+    "ndx.accounts.middleware.SignOnFormActionMiddleware",
 ]
 
 ROOT_URLCONF = "ndx.urls"
@@ -212,6 +215,17 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # Personal data: accounts suspended, or not signed in to, for this long are pseudonymised
 # ("Former user N") by a daily task. The privacy page states it.
 NDX_ACCOUNT_RETENTION_DAYS = int(os.environ.get("NDX_ACCOUNT_RETENTION_DAYS", "730"))
+# Single sign-on per buyer organisation (allauth's openid_connect provider; staff set each one
+# up on /staff/sign-on/). The provider vouches for the address; ndx.accounts.adapter checks it
+# is on the organisation's approved domains before anyone is signed in or joins.
+SOCIALACCOUNT_ADAPTER = "ndx.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "National Digital Exchange"
 

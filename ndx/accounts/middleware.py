@@ -2,7 +2,8 @@
 two-factor authentication: having an authenticator set up is not enough, this session must
 have used it (allauth records the methods each session used)."""
 
-from urllib.parse import urlencode
+import re
+from urllib.parse import urlencode, urlsplit
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from .services import session_passed_two_factor
 from .sessions import idle_limit_seconds, session_is_idle, session_touch
+from .sign_on import sign_on_for_provider
 
 STAFF_PREFIXES = ("/staff/", "/admin/")
 SET_UP_MESSAGE = "Platform staff must set up an authenticator app before using staff pages."
@@ -64,3 +66,26 @@ class IdleTimeoutMiddleware:
             else:
                 session_touch(request)
         return self.get_response(request)
+
+
+SIGN_ON_START = re.compile(r"^/accounts/oidc/(?P<provider_id>[^/]+)/login/$")
+
+
+class SignOnFormActionMiddleware:
+    """The Content-Security-Policy allows forms to post to this site only, and browsers apply
+    that to where the post redirects as well. Starting single sign-on posts here and is
+    redirected to the organisation's provider: on that one page, allow that provider's origin
+    too (and nothing else)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = SIGN_ON_START.match(request.path)
+        if match:
+            sign_on = sign_on_for_provider(match["provider_id"])
+            if sign_on is not None and sign_on.issuer:
+                parts = urlsplit(sign_on.issuer)
+                response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}
+        return response

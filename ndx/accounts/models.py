@@ -249,3 +249,35 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.status == self.Status.PENDING and not self.is_expired
+
+
+class OrganisationSignOn(models.Model):
+    """Single sign-on for a buyer organisation: its OpenID Connect provider, kept as one of
+    allauth's SocialApp rows (provider "openid_connect", provider_id "org-<organisation id>").
+    People who sign in through it with an address on the organisation's approved domains
+    join it as members; passwords keep working for everyone."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="sign_on",
+        limit_choices_to={"kind": Organisation.Kind.BUYER},
+    )
+    social_app = models.OneToOneField(
+        "socialaccount.SocialApp", on_delete=models.CASCADE, related_name="organisation_sign_on"
+    )
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Sign-in for {self.organisation}"
+
+    @property
+    def provider_id(self) -> str:
+        return self.social_app.provider_id
+
+    @property
+    def issuer(self) -> str:
+        return self.social_app.settings.get("server_url", "")

@@ -25,5 +25,7 @@ urlpatterns = [
     path("staff/domains/", views.domain_list, name="domains"),
     path("staff/accounts/", views.staff_accounts, name="staff_accounts"),
     path("staff/accounts/<int:pk>/", views.staff_account, name="staff_account"),
+    path("staff/sign-on/", views.staff_sign_on_list, name="staff_sign_on_list"),
+    path("staff/sign-on/<int:pk>/", views.staff_sign_on, name="staff_sign_on"),
     path("staff/domains/<int:pk>/remove/", views.domain_remove, name="domain_remove"),
 ]

@@ -12,17 +12,18 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
-from . import leaving, services
+from . import leaving, services, sign_on
 from .decorators import member_required, org_admin_required, staff_required
 from .forms import (
     ApprovedDomainForm,
     InvitationForm,
     InvitedSignupForm,
     RoleForm,
+    SignOnForm,
     SuspendForm,
     apply_validation_error,
 )
-from .models import ApprovedDomain, Invitation, Membership, User
+from .models import ApprovedDomain, Invitation, Membership, Organisation, OrganisationSignOn, User
 from .personal_data import personal_data_export
 
 
@@ -309,4 +310,57 @@ def staff_account(request, pk: int):
         request,
         "accounts/staff_account.html",
         {"account": account, "form": form, "problem": problem},
+    )
+
+
+@staff_required
+def staff_sign_on_list(request):
+    organisations = Organisation.objects.filter(kind=Organisation.Kind.BUYER).select_related(
+        "sign_on__social_app"
+    )
+    return render(request, "accounts/staff_sign_on_list.html", {"organisations": organisations})
+
+
+@staff_required
+def staff_sign_on(request, pk: int):
+    organisation = get_object_or_404(Organisation, pk=pk, kind=Organisation.Kind.BUYER)
+    current = (
+        OrganisationSignOn.objects.filter(organisation=organisation)
+        .select_related("social_app")
+        .first()
+    )
+    if request.method == "POST" and request.POST.get("action") == "remove" and current:
+        sign_on.organisation_sign_on_remove(actor=request.user, sign_on=current)
+        messages.success(request, f"Single sign-on for {organisation} removed")
+        return redirect("accounts:staff_sign_on_list")
+    initial = (
+        {"issuer": current.issuer, "client_id": current.social_app.client_id} if current else {}
+    )
+    form = SignOnForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sign_on.organisation_sign_on_configure(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Single sign-on for {organisation} saved")
+            return redirect("accounts:staff_sign_on_list")
+    domains = ApprovedDomain.objects.filter(organisation=organisation)
+    callback = request.build_absolute_uri(
+        reverse(
+            "openid_connect_callback", kwargs={"provider_id": sign_on.provider_id_for(organisation)}
+        )
+    )
+    return render(
+        request,
+        "accounts/staff_sign_on.html",
+        {
+            "organisation": organisation,
+            "current": current,
+            "form": form,
+            "domains": domains,
+            "callback": callback,
+        },
     )
