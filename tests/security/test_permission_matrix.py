@@ -151,6 +151,14 @@ ROWS: list[Row] = [
     row("accounts:staff_home", STAFF),
     row("accounts:staff_accounts", STAFF),
     row("accounts:staff_account", STAFF, lambda w: {"pk": w.users["buyer_a_member"].pk}),
+    row("accounts:staff_sign_on_list", STAFF),
+    row("accounts:staff_sign_on", STAFF, pk("buyer_a")),
+    row(
+        "accounts:staff_sign_on",
+        expect(all=403, anonymous=LOGIN, staff=404),
+        pk("supplier_a"),
+        variant="supplier-org",
+    ),
     row("accounts:domains", STAFF),
     row("accounts:domain_remove", POST_ONLY, pk("domain")),
     # --- reports and open data ----------------------------------------------------------------
@@ -817,6 +825,17 @@ POSTS: list[Post] = [
         control="buyer_a_member",
     ),
     post("accounts:close", lambda w: {}, refused(all=None, anonymous=LOGIN)),
+    post(
+        "accounts:staff_sign_on",
+        pk("buyer_a"),
+        STAFF_ACTION,
+        lambda w: {
+            "issuer": "https://login.example-idp.com/t/v2.0",
+            "client_id": "ndx",
+            "secret": "s3cret",
+        },
+        control="staff",
+    ),
     post(
         "accounts:staff_account",
         lambda w: {"pk": w.users["buyer_b_member"].pk},
