@@ -61,11 +61,20 @@ def csv_text(
     headers: Sequence[str] | None = None,
     lineterminator: str = "\r\n",
 ) -> str:
+    """CSV text. Each record is written with a CRLF terminator, so that a cell holding a
+    carriage return or a line feed is always quoted (the csv module quotes only the characters
+    of its own terminator), then given `lineterminator` (e.g. "\n" for command output)."""
+    record = io.StringIO()
+    writer = csv.writer(record, lineterminator="\r\n")
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator=lineterminator)
+    all_rows = safe_rows(rows)
     if headers is not None:
-        writer.writerow(safe_rows([headers])[0])
-    writer.writerows(safe_rows(rows))
+        all_rows.insert(0, safe_rows([headers])[0])
+    for row in all_rows:
+        record.seek(0)
+        record.truncate()
+        writer.writerow(row)
+        out.write(record.getvalue()[:-2] + lineterminator)
     return out.getvalue()
 
 

@@ -87,3 +87,12 @@ def test_export_table_dispatches_and_refuses_unknown_formats():
     assert set(CONTENT_TYPES) == {"csv", "ods"}
     with pytest.raises(ValueError):
         export_table([], headers=["a"], fmt="xlsx")
+
+
+@pytest.mark.parametrize("terminator", ["\r\n", "\n"])
+def test_cells_with_line_breaks_survive_any_line_terminator(terminator):
+    rows = [["\r=1+1", "a\nb", "x"], ["plain", "-3.50", "y"]]
+    text = csv_text(rows, headers=["a", "b", "c"], lineterminator=terminator)
+    assert text.endswith(terminator) and not text.endswith("\r\n" + terminator)
+    read = list(csv.reader(io.StringIO(text, newline="")))
+    assert read == [["a", "b", "c"], ["'\r=1+1", "a\nb", "x"], ["plain", "-3.50", "y"]]
