@@ -1,6 +1,5 @@
 import json
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -13,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from . import leaving, services, sign_on
-from .decorators import member_required, org_admin_required, staff_required
+from .decorators import member_required, org_admin_required, sensitive_action, staff_required
 from .forms import (
     ApprovedDomainForm,
     InvitationForm,
@@ -78,7 +77,7 @@ def member_remove(request, pk: int):
     return _member_remove(request, membership)
 
 
-@reauthentication_required(allow_get=True)
+@sensitive_action
 def _member_remove(request, membership: Membership):
     problem = None
     if membership.user_id == request.user.pk:
@@ -129,7 +128,7 @@ def personal_data_download(request):
 
 
 @login_required
-@reauthentication_required(allow_get=True)
+@sensitive_action
 def account_close(request):
     membership = request.user.membership_or_none
     problem = None
