@@ -6,7 +6,6 @@ unused or suspended for the retention period."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import timedelta
 
 import pytest
@@ -27,13 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def _browser(user, *, reauthenticated=True) -> Client:
     client = Client()
-    client.force_login(user)
-    if reauthenticated:
-        session = client.session
-        records = list(session["account_authentication_methods"])
-        records.append({"method": "password", "at": time.time(), "reauthenticated": True})
-        session["account_authentication_methods"] = records
-        session.save()
+    client.force_login(user, reauthenticated=reauthenticated)
     return client
 
 

@@ -2,8 +2,6 @@
 staff suspension and single sign-on set-up), in headless Chromium, and the removal journey
 works by its buttons."""
 
-import time
-
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
@@ -20,13 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _sign_in(page, live_server, user, *, reauthenticated=False) -> None:
     client = Client()
-    client.force_login(user)
-    if reauthenticated:
-        session = client.session
-        records = list(session["account_authentication_methods"])
-        records.append({"method": "password", "at": time.time(), "reauthenticated": True})
-        session["account_authentication_methods"] = records
-        session.save()
+    client.force_login(user, reauthenticated=reauthenticated)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
