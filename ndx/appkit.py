@@ -11,6 +11,12 @@ an app): through the app registry.
 - Moved models: an AppConfig's `moved_models = {"old_app.model": "new_app.model"}` names the
   models that moved into it from another app (same rows, same ids), so that `restore_data`
   reads a backup made before the move.
+- Leavers: an AppConfig may define `handover_member_work(self, *, user, organisation, to)
+  -> int`, which passes the open work of `user` in `organisation` (drafts) to `to`, an admin,
+  audited, and returns how many things it passed on. Called when a member is removed, leaves
+  or closes their account.
+- Personal data: an AppConfig may define `personal_data(self, user) -> dict`, everything the
+  app holds on that person (for the "Your data" download), keyed by kind, JSON-serialisable.
 """
 
 from __future__ import annotations
@@ -50,3 +56,23 @@ def model_renames() -> dict[str, str]:
         for old, new in getattr(config, "moved_models", {}).items():
             renames[old.lower()] = new.lower()
     return renames
+
+
+def handover_member_work(*, user, organisation, to) -> dict[str, int]:
+    """Every app's handover_member_work(); how many things each passed on, by app label."""
+    passed: dict[str, int] = {}
+    for config in apps.get_app_configs():
+        hook = getattr(config, "handover_member_work", None)
+        if hook is not None:
+            passed[config.label] = int(hook(user=user, organisation=organisation, to=to) or 0)
+    return passed
+
+
+def personal_data(user) -> dict[str, dict]:
+    """Every app's personal_data(user), by app label."""
+    collected: dict[str, dict] = {}
+    for config in apps.get_app_configs():
+        hook = getattr(config, "personal_data", None)
+        if hook is not None:
+            collected[config.label] = hook(user)
+    return collected

@@ -5,15 +5,25 @@ commits. Services name the task by its registered name (a string), so no `servic
 its `tasks.py` (which imports the services to do the work): no import cycles. If
 the broker cannot be reached, the task is written to the OutboxTask table instead of failing
 the request (the user's change is already committed); `outbox_flush()` sends waiting tasks,
-oldest first, and runs every minute from beat, when a worker starts, and after the next task
-that is sent successfully. Tasks are idempotent, so a task sent twice is harmless."""
+oldest first. It runs from the worker and beat only (every minute, and when a worker starts):
+never inside a web request, so a page never waits on a backlog; /healthz only reports how
+many wait (`outbox_waiting`).
+
+Two flushers at once (beat and a starting worker, or two workers) never send a row twice:
+each row is sent inside its own transaction that holds the row's lock
+(`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL), and is deleted before that transaction
+commits; a second flusher skips rows that are locked and never sees deleted ones. SQLite has
+no row locks (select_for_update is ignored there): it is for development, where tasks run
+in-process and the outbox stays empty, so run a single flusher if you ever use one with a
+broker. Tasks are idempotent anyway, so a task sent twice (say, the commit failed after
+the send) is harmless."""
 
 from __future__ import annotations
 
 import logging
 
 from celery import current_app
-from django.db import transaction
+from django.db import connection, transaction
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -61,8 +71,6 @@ def publish(task, *args, **kwargs) -> bool:
             task_name=name, args=list(args), kwargs=kwargs, last_error=str(exc)[:2000]
         )
         return False
-    if _outbox().objects.exists():
-        outbox_flush()
     return True
 
 
@@ -73,26 +81,47 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     transaction.on_commit(lambda: publish(task, *args, **kwargs))
 
 
+class _SendFailed(Exception):
+    def __init__(self, row, error: Exception):
+        super().__init__(str(error))
+        self.row, self.error = row, error
+
+
+def _claim_next():
+    """The oldest waiting row no other flusher holds, locked until the transaction ends."""
+    rows = _outbox().objects.order_by("pk")
+    if connection.features.has_select_for_update_skip_locked:
+        rows = rows.select_for_update(skip_locked=True)
+    return rows.first()
+
+
 def outbox_flush(limit: int = 500) -> int:
-    """Send waiting tasks in order; stop at the first broker error. Returns how many were sent."""
+    """Send waiting tasks in order; stop at the first broker error. Returns how many were sent.
+
+    For the worker and beat only (ndx/tasks.py), not web requests."""
     sent = 0
-    for row in _outbox().objects.all()[:limit]:
+    while sent < limit:
         try:
-            current_app.send_task(row.task_name, args=row.args, kwargs=row.kwargs, retry=False)
-        except BROKER_ERRORS as exc:
-            _outbox().objects.filter(pk=row.pk).update(
-                attempts=row.attempts + 1, last_error=str(exc)[:2000]
+            with transaction.atomic():
+                row = _claim_next()
+                if row is None:
+                    break
+                try:
+                    current_app.send_task(
+                        row.task_name, args=row.args, kwargs=row.kwargs, retry=False
+                    )
+                except BROKER_ERRORS as exc:
+                    raise _SendFailed(row, exc) from exc
+                row.delete()
+        except _SendFailed as failure:
+            _outbox().objects.filter(pk=failure.row.pk).update(
+                attempts=failure.row.attempts + 1, last_error=str(failure.error)[:2000]
             )
             break
-        row.delete()
         sent += 1
     return sent
 
 
-def outbox_flush_if_waiting() -> str:
-    """For /healthz: flush if anything is waiting; a short status for the JSON."""
-    if not _outbox().objects.exists():
-        return "empty"
-    sent = outbox_flush()
-    waiting = _outbox().objects.count()
-    return f"sent {sent}, {waiting} waiting"
+def outbox_waiting() -> int:
+    """How many tasks wait in the outbox (for /healthz, which reports but does not send)."""
+    return _outbox().objects.count()

@@ -21,13 +21,30 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), PERIODS[period]
 
 
+def client_address(request) -> str:
+    """The visitor's address. Behind a trusted proxy (NDX_TRUST_PROXY), the address the
+    proxy added: NDX_TRUST_PROXY_HOPS entries from the RIGHT of X-Forwarded-For (each proxy
+    appends the address it saw). The left-most entries are whatever the client wrote, so they
+    are never used; a header with fewer entries than hops falls back to REMOTE_ADDR."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    if not settings.NDX_TRUST_PROXY:
+        return remote
+    hops = max(1, int(getattr(settings, "NDX_TRUST_PROXY_HOPS", 1)))
+    entries = [
+        item.strip()
+        for item in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if item.strip()
+    ]
+    if len(entries) < hops:
+        return remote
+    return entries[-hops]
+
+
 def client_key(request) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.NDX_TRUST_PROXY else ""
-    address = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "unknown")
-    return f"ip:{address}"
+    return f"ip:{client_address(request)}"
 
 
 def hit(scope: str, key: str) -> tuple[bool, int]:

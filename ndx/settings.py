@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "ndx",
     "ndx.audit",
     "ndx.accounts",
@@ -77,7 +80,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "ndx.accounts.middleware.IdleTimeoutMiddleware",
     "ndx.accounts.middleware.StaffMFAMiddleware",
+    "ndx.accounts.middleware.SignOnFormActionMiddleware",
 ]
 
 ROOT_URLCONF = "ndx.urls"
@@ -131,6 +137,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "ndx-flush-outbox": {"task": "ndx.tasks.flush_outbox", "schedule": 60},
     # Daily; idempotent (each contract is reminded once), so a missed or repeated run is harmless.
     "reviews-remind-buyers": {"task": "reviews.tasks.remind_buyers_to_review", "schedule": 86400},
+    # Daily: accounts suspended or unused for NDX_ACCOUNT_RETENTION_DAYS are pseudonymised.
+    "accounts-pseudonymise-expired": {
+        "task": "ndx.accounts.tasks.pseudonymise_expired_accounts",
+        "schedule": 86400,
+    },
     # Hourly; each run computes new report snapshots and keeps the last good one if it fails.
     "reporting-refresh-snapshots": {
         "task": "reporting.tasks.refresh_report_snapshots",
@@ -191,11 +202,36 @@ NDX_RATE_LIMITS = {
     "reviews": os.environ.get("NDX_RATE_REVIEWS", "30/h"),
     "responses": os.environ.get("NDX_RATE_RESPONSES", "60/h"),
 }
-# Behind a proxy that sets X-Forwarded-For (gunicorn behind a load balancer), trust it.
+# Behind a proxy that sets X-Forwarded-For (gunicorn behind a load balancer), trust it: the
+# client address is the entry NDX_TRUST_PROXY_HOPS from the right (1: one load balancer), never
+# the left-most, which the client writes (ndx.ratelimit.client_address; allauth uses it too).
 NDX_TRUST_PROXY = os.environ.get("NDX_TRUST_PROXY", "") == "1"
+NDX_TRUST_PROXY_HOPS = int(os.environ.get("NDX_TRUST_PROXY_HOPS", "1"))
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
+# Sessions end after this long unused (ndx.accounts.middleware.IdleTimeoutMiddleware): staff
+# 30 minutes, everyone else 8 hours. Sensitive actions ask for the password again if the last
+# sign-in is older than ACCOUNT_REAUTHENTICATION_TIMEOUT (allauth, 5 minutes).
+NDX_IDLE_TIMEOUT_SECONDS = int(os.environ.get("NDX_IDLE_TIMEOUT_SECONDS", str(8 * 3600)))
+NDX_IDLE_TIMEOUT_STAFF_SECONDS = int(os.environ.get("NDX_IDLE_TIMEOUT_STAFF_SECONDS", "1800"))
+ACCOUNT_REAUTHENTICATION_TIMEOUT = int(os.environ.get("ACCOUNT_REAUTHENTICATION_TIMEOUT", "300"))
+# allauth's usersessions: "Your sessions" and "sign out of all other sessions".
+USERSESSIONS_TRACK_ACTIVITY = False
+# Personal data: accounts suspended, or not signed in to, for this long are pseudonymised
+# ("Former user N") by a daily task. The privacy page states it.
+NDX_ACCOUNT_RETENTION_DAYS = int(os.environ.get("NDX_ACCOUNT_RETENTION_DAYS", "730"))
+# Single sign-on per buyer organisation (allauth's openid_connect provider; staff set each one
+# up on /staff/sign-on/). The provider vouches for the address; ndx.accounts.adapter checks it
+# is on the organisation's approved domains before anyone is signed in or joins.
+SOCIALACCOUNT_ADAPTER = "ndx.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "National Digital Exchange"
 
@@ -275,6 +311,18 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 NDX_SERVICE_NAME = "National Digital Exchange"
+
+# /.well-known/security.txt (RFC 9116). Contacts: comma-separated mailto: or https: URIs.
+NDX_SECURITY_CONTACTS = _env_list(
+    "NDX_SECURITY_CONTACTS", "mailto:security@ndx.example,https://ndx.example/security"
+)
+NDX_SECURITY_POLICY = os.environ.get(
+    "NDX_SECURITY_POLICY", "https://www.gov.uk/help/report-vulnerability"
+)
+NDX_SECURITY_LANGUAGES = os.environ.get("NDX_SECURITY_LANGUAGES", "en")
+# A fixed expiry (e.g. 2027-06-30T00:00:00Z) or, if unset, this many days from today.
+NDX_SECURITY_TXT_EXPIRES = os.environ.get("NDX_SECURITY_TXT_EXPIRES", "").strip()
+NDX_SECURITY_TXT_DAYS = int(os.environ.get("NDX_SECURITY_TXT_DAYS", "180"))
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cookies/", views.cookies, name="cookies"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("accounts/", include("allauth.urls")),
     path("", include("ndx.accounts.urls")),
     path("", include("reporting.urls")),

@@ -1,12 +1,14 @@
 """Site-wide pages: home, information pages, health check and error pages."""
 
 import sys
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -24,7 +26,28 @@ def cookies(request):
 
 
 def privacy(request):
-    return render(request, "pages/privacy.html")
+    context = {
+        "retention_years": settings.NDX_ACCOUNT_RETENTION_DAYS // 365,
+        "idle_hours": settings.NDX_IDLE_TIMEOUT_SECONDS // 3600,
+        "staff_idle_minutes": settings.NDX_IDLE_TIMEOUT_STAFF_SECONDS // 60,
+    }
+    return render(request, "pages/privacy.html", context)
+
+
+@require_GET
+def security_txt(request):
+    """RFC 9116 disclosure file: where to report a vulnerability, and until when this holds."""
+    expires = settings.NDX_SECURITY_TXT_EXPIRES or (
+        timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        + timedelta(days=settings.NDX_SECURITY_TXT_DAYS)
+    ).strftime("%Y-%m-%dT%H:%M:%SZ")
+    lines = [f"Contact: {contact}" for contact in settings.NDX_SECURITY_CONTACTS]
+    lines.append(f"Expires: {expires}")
+    if settings.NDX_SECURITY_POLICY:
+        lines.append(f"Policy: {settings.NDX_SECURITY_POLICY}")
+    lines.append(f"Preferred-Languages: {settings.NDX_SECURITY_LANGUAGES}")
+    lines.append(f"Canonical: {settings.SITE_URL}/.well-known/security.txt")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def _check_database() -> str:
@@ -57,12 +80,17 @@ def _check_redis() -> str:
 def healthz(request):
     checks = {"database": _check_database(), "redis": _check_redis()}
     healthy = all(v in ("ok", "not configured") for v in checks.values())
-    if healthy and checks["redis"] == "ok":
-        # Health probes run every few seconds: once the broker answers again, send the
-        # tasks kept while it was down without waiting for beat's next minute.
-        from .outbox import outbox_flush_if_waiting
+    if settings.REDIS_URL:
+        # Where rate limits count: in Redis, or in each process while Redis is unreachable
+        # (ndx/cache.py). The outbox is only reported: the worker and beat send it.
+        from .outbox import outbox_waiting
 
-        checks["outbox"] = outbox_flush_if_waiting()
+        checks["ratelimits"] = "shared" if checks["redis"] == "ok" else "local fallback"
+        if checks["database"] == "ok":
+            try:
+                checks["outbox"] = f"{outbox_waiting()} waiting"
+            except DatabaseError as exc:  # e.g. not migrated yet
+                checks["outbox"] = f"error: {exc.__class__.__name__}"
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
     )

@@ -4,7 +4,9 @@
 the person authenticated, and staff pages (rightly) refuse such a session. This client's
 `force_login` also writes allauth's authentication records: a password, then the authenticator
 code when the person has one set up, as the real sign-in does. Pass `two_factor=False` for a
-staff session that signed in with a password alone.
+staff session that signed in with a password alone, and `reauthenticated=True` for a session
+that has just confirmed the password again (allauth's reauthentication, which sensitive actions
+ask for: ndx.accounts.decorators.sensitive_action).
 """
 
 from __future__ import annotations
@@ -17,12 +19,16 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.test import Client as DjangoClient
 
 
-def authentication_records(user, *, two_factor: bool | None = None) -> dict:
+def authentication_records(
+    user, *, two_factor: bool | None = None, reauthenticated: bool = False
+) -> dict:
     if two_factor is None:
         two_factor = is_mfa_enabled(user)
     records = [{"method": "password", "at": time.time(), "email": user.email}]
     if two_factor:
         records.append({"method": "mfa", "at": time.time(), "type": "totp"})
+    if reauthenticated:
+        records.append({"method": "password", "at": time.time(), "reauthenticated": True})
     return {
         AUTHENTICATION_METHODS_SESSION_KEY: records,
         _AUTHENTICATION_METHODS_USER_SESSION_KEY: str(user.pk),
@@ -30,8 +36,12 @@ def authentication_records(user, *, two_factor: bool | None = None) -> dict:
 
 
 class Client(DjangoClient):
-    def force_login(self, user, backend=None, *, two_factor: bool | None = None):
+    def force_login(
+        self, user, backend=None, *, two_factor: bool | None = None, reauthenticated: bool = False
+    ):
         super().force_login(user, backend)
         session = self.session
-        session.update(authentication_records(user, two_factor=two_factor))
+        session.update(
+            authentication_records(user, two_factor=two_factor, reauthenticated=reauthenticated)
+        )
         session.save()

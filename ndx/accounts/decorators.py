@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
@@ -48,3 +49,12 @@ def staff_required(func):
         return func(request, *args, **kwargs)
 
     return wrapper
+
+
+def sensitive_action(view):
+    """Sensitive actions (removing a member, closing an account; the lead adds award, contract
+    change and staff approvals) ask for the password, or the authenticator code, again unless
+    the person confirmed it in the last ACCOUNT_REAUTHENTICATION_TIMEOUT seconds (allauth's
+    reauthentication). The page itself (GET) shows without it; the POST that acts needs it.
+    Put it inside the access checks, so a wrong role gets its 403/404 first."""
+    return reauthentication_required(view, allow_get=True)

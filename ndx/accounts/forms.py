@@ -161,3 +161,36 @@ __all__ = [
     "SignupDetailsForm",
     "apply_validation_error",
 ]
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you suspending this account?",
+        help_text="This is kept in the audit log.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the account is suspended"},
+    )
+
+
+class SignOnForm(forms.Form):
+    issuer = forms.CharField(
+        label="Issuer address",
+        help_text="For example https://login.microsoftonline.com/<tenant id>/v2.0",
+        max_length=500,
+        widget=forms.URLInput(attrs={"spellcheck": "false"}),
+        error_messages={"required": "Enter the provider’s issuer address"},
+    )
+    client_id = forms.CharField(
+        label="Client ID",
+        max_length=191,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+        error_messages={"required": "Enter the client ID the provider gave you"},
+    )
+    secret = forms.CharField(
+        label="Client secret",
+        help_text="Leave blank to keep the current secret.",
+        max_length=191,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )

@@ -2,14 +2,18 @@
 two-factor authentication: having an authenticator set up is not enough, this session must
 have used it (allauth records the methods each session used)."""
 
-from urllib.parse import urlencode
+import re
+from urllib.parse import urlencode, urlsplit
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from .services import session_passed_two_factor
+from .sessions import idle_limit_seconds, session_is_idle, session_touch
+from .sign_on import sign_on_for_provider
 
 STAFF_PREFIXES = ("/staff/", "/admin/")
 SET_UP_MESSAGE = "Platform staff must set up an authenticator app before using staff pages."
@@ -39,3 +43,49 @@ class StaffMFAMiddleware:
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
         return self.get_response(request)
+
+
+IDLE_MESSAGE = "You were signed out because you had not used the service for {minutes} minutes."
+
+
+class IdleTimeoutMiddleware:
+    """Ends a signed-in session that has not been used for NDX_IDLE_TIMEOUT_SECONDS (staff:
+    NDX_IDLE_TIMEOUT_STAFF_SECONDS). The request then goes on as an anonymous visitor, so a
+    private page sends the person to sign in again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if session_is_idle(request):
+                minutes = idle_limit_seconds(user) // 60
+                logout(request)
+                messages.info(request, IDLE_MESSAGE.format(minutes=minutes))
+            else:
+                session_touch(request)
+        return self.get_response(request)
+
+
+SIGN_ON_START = re.compile(r"^/accounts/oidc/(?P<provider_id>[^/]+)/login/$")
+
+
+class SignOnFormActionMiddleware:
+    """The Content-Security-Policy allows forms to post to this site only, and browsers apply
+    that to where the post redirects as well. Starting single sign-on posts here and is
+    redirected to the organisation's provider: on that one page, allow that provider's origin
+    too (and nothing else)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = SIGN_ON_START.match(request.path)
+        if match:
+            sign_on = sign_on_for_provider(match["provider_id"])
+            if sign_on is not None and sign_on.issuer:
+                parts = urlsplit(sign_on.issuer)
+                response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}
+        return response

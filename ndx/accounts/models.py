@@ -42,6 +42,11 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150, blank=True)
+    # Staff suspended the account (is_active is then False); cleared on reinstatement.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    # The account was closed or pseudonymised: the login is gone, the name and email are
+    # "Former user N"; rows that point at it (audit, contracts) stay.
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -53,6 +58,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def status(self) -> str:
+        if self.closed_at is not None:
+            return "closed"
+        if self.suspended_at is not None or not self.is_active:
+            return "suspended"
+        return "active"
+
+    @property
+    def pseudonym(self) -> str:
+        return f"Former user {self.pk}"
 
     def get_full_name(self) -> str:
         return self.full_name or self.email
@@ -232,3 +249,35 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.status == self.Status.PENDING and not self.is_expired
+
+
+class OrganisationSignOn(models.Model):
+    """Single sign-on for a buyer organisation: its OpenID Connect provider, kept as one of
+    allauth's SocialApp rows (provider "openid_connect", provider_id "org-<organisation id>").
+    People who sign in through it with an address on the organisation's approved domains
+    join it as members; passwords keep working for everyone."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="sign_on",
+        limit_choices_to={"kind": Organisation.Kind.BUYER},
+    )
+    social_app = models.OneToOneField(
+        "socialaccount.SocialApp", on_delete=models.CASCADE, related_name="organisation_sign_on"
+    )
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Sign-in for {self.organisation}"
+
+    @property
+    def provider_id(self) -> str:
+        return self.social_app.provider_id
+
+    @property
+    def issuer(self) -> str:
+        return self.social_app.settings.get("server_url", "")

@@ -1,9 +1,10 @@
-"""Background work for accounts: sending invitation emails."""
+"""Background work for accounts: sending invitation emails, pseudonymising old accounts."""
 
 import smtplib
 
 from celery import shared_task
 
+from .leaving import accounts_pseudonymise_expired
 from .services import invitation_email_send
 
 
@@ -16,3 +17,9 @@ from .services import invitation_email_send
 )
 def send_invitation_email(self, invitation_id: int, base_url: str) -> None:
     invitation_email_send(invitation_id=invitation_id, base_url=base_url)
+
+
+@shared_task
+def pseudonymise_expired_accounts() -> dict[str, int]:
+    """Daily: accounts suspended or unused for NDX_ACCOUNT_RETENTION_DAYS become "Former user N"."""
+    return accounts_pseudonymise_expired()
