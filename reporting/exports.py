@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from django.utils import timezone
+
+from ndx import exports
 
 from .models import SME_TARGET, SavingsRow, SmeShareRow, pounds
 
@@ -79,10 +79,9 @@ def savings_csv_rows(rows: list[SavingsRow]) -> list[list[str]]:
 
 
 def csv_text(rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(rows)
-    return out.getvalue()
+    """Every report CSV goes through the one safe writer (ndx/exports.py): names that start
+    like a formula are written as text."""
+    return exports.csv_text(rows, lineterminator="\n")
 
 
 def text_table(header: list[str], rows: list[list[str]], *, left: int = 1) -> str:

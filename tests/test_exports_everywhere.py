@@ -1,10 +1,8 @@
 """Every CSV/ODS export the site writes, fed a row of hostile values and read back with the csv
 module and tablib: each comes back as text, never as a formula (issue 20).
 
-The exports themselves are switched over to ndx.exports by the lead after the domain apps'
-restructuring is merged (buying.services.shortlist_export; ndx.reporting.exports.csv_text,
-used by the four report CSV views). Until then these are expected to fail; `strict=True`
-makes them fail loudly the moment they pass, so the markers are removed with the switch."""
+Every export writes through ndx.exports: buying.services.shortlists.shortlist_export (CSV
+and ODS) and reporting.exports.csv_text (the four report CSV views)."""
 
 from __future__ import annotations
 
@@ -27,9 +25,6 @@ HOSTILE = [
     "\t=1+1",
     "\r=1+1",
 ]
-NOT_YET = pytest.mark.xfail(
-    strict=True, reason="switched to ndx.exports by the lead after the domain apps are merged"
-)
 
 
 def _formulas(cells) -> list[str]:
@@ -57,9 +52,8 @@ def _hostile_shortlist():
     return shortlist
 
 
-@NOT_YET
 def test_shortlist_csv_export():
-    from buying.services import shortlist_export
+    from buying.services.shortlists import shortlist_export
 
     content = shortlist_export(shortlist=_hostile_shortlist(), fmt="csv").decode("utf-8")
     rows = list(csv.reader(io.StringIO(content, newline="")))
@@ -67,9 +61,8 @@ def test_shortlist_csv_export():
     assert not _formulas(cell for row in rows for cell in row)
 
 
-@NOT_YET
 def test_shortlist_ods_export():
-    from buying.services import shortlist_export
+    from buying.services.shortlists import shortlist_export
 
     data = tablib.Dataset().load(
         shortlist_export(shortlist=_hostile_shortlist(), fmt="ods"), format="ods"
@@ -78,9 +71,8 @@ def test_shortlist_ods_export():
     assert not _formulas(cell for row in data for cell in row)
 
 
-@NOT_YET
 def test_report_csvs():
-    from ndx.reporting.exports import csv_text
+    from reporting.exports import csv_text
 
     content = csv_text([["group", "total"], *([value, "-12.50"] for value in HOSTILE)])
     rows = list(csv.reader(io.StringIO(content, newline="")))

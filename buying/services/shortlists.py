@@ -3,7 +3,6 @@ prices at that moment, as evidence for a direct award; then the outcome is recor
 
 from __future__ import annotations
 
-import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils import timezone
 from catalogue.models import Offer
 from ndx.accounts.models import User
 from ndx.audit.services import audit_record
+from ndx.exports import export_table
 
 from ..models import (
     MAX_SHORTLIST_ITEMS,
@@ -200,23 +200,23 @@ def shortlist_export(*, shortlist: Shortlist, fmt: str) -> bytes:
     """The frozen list as CSV or ODS, one row per offer, with the exact revision and price."""
     if fmt not in ("csv", "ods"):
         raise ValidationError("Choose CSV or ODS")
-    data = tablib.Dataset(headers=EXPORT_HEADERS, title="Shortlist")
-    for item in shortlist.items.select_related("revision"):
-        data.append(
-            [
-                item.position,
-                item.offer_id,
-                item.revision.number,
-                item.title,
-                item.supplier_name,
-                {True: "yes", False: "no", None: ""}[item.supplier_is_sme],
-                item.framework_reference,
-                item.lot_name,
-                "" if item.price is None else f"{item.price:.2f}",
-                "" if item.list_price is None else f"{item.list_price:.2f}",
-                item.pricing_model,
-                item.vat,
-            ]
-        )
-    exported = data.export(fmt)
-    return exported.encode("utf-8") if isinstance(exported, str) else exported
+    rows = [
+        [
+            item.position,
+            item.offer_id,
+            item.revision.number,
+            item.title,
+            item.supplier_name,
+            {True: "yes", False: "no", None: ""}[item.supplier_is_sme],
+            item.framework_reference,
+            item.lot_name,
+            "" if item.price is None else f"{item.price:.2f}",
+            "" if item.list_price is None else f"{item.list_price:.2f}",
+            item.pricing_model,
+            item.vat,
+        ]
+        for item in shortlist.items.select_related("revision")
+    ]
+    # One safe writer for every export: cells that a spreadsheet would run as a formula are
+    # neutralised, and ODS cells are text (ndx/exports.py).
+    return export_table(rows, headers=EXPORT_HEADERS, fmt=fmt, title="Shortlist")
