@@ -2,6 +2,13 @@
 
 from django.urls import reverse
 
+from ndx.notifications.models import Notification
+
+
+def notifications_link_text(unread: int) -> str:
+    """The header link: the count is in the link text, so screen readers hear it too."""
+    return f"Notifications ({unread} unread)" if unread else "Notifications"
+
 
 def navigation(request):
     user = getattr(request, "user", None)
@@ -19,6 +26,8 @@ def navigation(request):
         if user.is_supplier:
             items.append(("Supplier dashboard", reverse("suppliers:dashboard")))
             items.append(("Reviews", reverse("reviews:supplier_reviews")))
+        unread = Notification.objects.for_recipient(user).unread().count()
+        items.append((notifications_link_text(unread), reverse("notifications:list")))
         items.append(("Your account", reverse("accounts:dashboard")))
         if user.organisation is not None:
             items.append(("Your organisation", reverse("accounts:organisation")))

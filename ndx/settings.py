@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE as CSP_NONCE
 from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "ndx",
     "ndx.audit",
     "ndx.accounts",
+    "ndx.notifications",
     "catalogue",
     "suppliers",
     "buying",
@@ -134,6 +136,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reporting-refresh-snapshots": {
         "task": "reporting.tasks.refresh_report_snapshots",
         "schedule": 3600,
+    },
+    # Daily at 7am: one summary email per person who chose the daily digest (idempotent:
+    # a notification is in one digest at most).
+    "notifications-daily-digest": {
+        "task": "ndx.notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("ndx.accounts.urls")),
+    path("", include("ndx.notifications.urls")),
     path("", include("reporting.urls")),
     path("", include("catalogue.urls")),
     # matching before buying: /buying/requirements/<pk>/matches/ is not a question step.
