@@ -278,6 +278,15 @@ if PRODUCTION:
 
 NDX_SERVICE_NAME = "National Digital Exchange"
 
+# Service levels of the staff queues: a decision is due this many working days (England and
+# Wales) after an item arrives (ndx/working_days.py). Suppliers are shown the due date; items
+# past it are flagged for staff.
+NDX_SERVICE_LEVELS = {
+    "offers": int(os.environ.get("NDX_SERVICE_LEVEL_OFFERS", "5")),
+    "applications": int(os.environ.get("NDX_SERVICE_LEVEL_APPLICATIONS", "10")),
+    "reviews": int(os.environ.get("NDX_SERVICE_LEVEL_REVIEWS", "3")),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
