@@ -206,7 +206,8 @@ def test_the_header_shows_the_count_on_pages(client):
     person = UserFactory()
     send(person)
     client.force_login(person)
-    assert "Notifications (1 unread)" in client.get(reverse("home")).content.decode()
+    html = client.get(reverse("home")).content.decode()
+    assert 'Notifications<span class="govuk-visually-hidden"> (1 unread)</span>' in html
 
 
 # --- email as each person chose ------------------------------------------------------------------
