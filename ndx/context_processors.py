@@ -6,9 +6,9 @@ so it works without JavaScript) holding the account, organisation, email setting
 The service name links to the home page, so signed-in people need no separate "Home" item.
 """
 
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from ndx.notifications.models import Notification
 
@@ -31,6 +31,12 @@ def _notifications_link_html(unread: int) -> str:
     )
 
 
+CURRENT = mark_safe(' aria-current="page"')
+ACTIVE_LABEL = mark_safe(
+    '<strong class="govuk-service-navigation__active-fallback">Your account</strong>'
+)
+
+
 def _account_menu(user, path: str) -> str:
     links = [("Your account", reverse("accounts:dashboard"))]
     if user.organisation is not None:
@@ -39,12 +45,23 @@ def _account_menu(user, path: str) -> str:
     links.append(("Sign out", reverse("account_logout")))
     account_paths = [reverse("accounts:dashboard"), "/accounts/"]
     active = any(path.startswith(prefix) for prefix in account_paths)
-    return render_to_string(
-        "components/account_menu.html",
-        {
-            "links": [{"text": t, "href": h, "current": h == path} for t, h in links],
-            "active": active,
-        },
+    # Built here, not with a template: a template rendered from a context processor would come
+    # first in every response's list of templates.
+    items = format_html_join(
+        "",
+        '<li><a class="govuk-link govuk-link--no-visited-state" href="{}"{}>{}</a></li>',
+        ((href, CURRENT if href == path else "", text) for text, href in links),
+    )
+    label = ACTIVE_LABEL if active else "Your account"
+    return format_html(
+        '<li class="govuk-service-navigation__item ndx-account-menu{}">'
+        '<details class="ndx-account-menu__details">'
+        '<summary class="govuk-service-navigation__link ndx-account-menu__summary">{}</summary>'
+        '<ul class="govuk-list ndx-account-menu__list">{}</ul>'
+        "</details></li>",
+        " govuk-service-navigation__item--active" if active else "",
+        label,
+        items,
     )
 
 
