@@ -221,3 +221,23 @@ def test_the_checker_passes_a_plain_page():
         "<main><h1>Compare</h1><p>1 month minimum term, 3 offers</p>"
         "<p>Shortlist frozen by Priya Shah</p></main>"
     )
+
+
+@pytest.mark.django_db
+def test_the_foundation_pages_are_in_plain_words(client):
+    """The checker pointed at the pages this layer owns (the lead points it at every page)."""
+    from ndx.notifications.services import notification_send
+
+    public = ["/", "/accessibility/", "/cookies/", "/privacy/", "/accounts/login/"]
+    public += ["/accounts/signup/", "/accounts/password/reset/"]
+    for url in public:
+        assert_plain_words(client.get(url).content.decode(), url)
+    person = UserFactory()
+    notification_send(recipient=person, kind="k.k", title="Your offer was approved", key="1")
+    client.force_login(person)
+    signed_in = ["/", "/account/", "/notifications/", "/notifications/settings/"]
+    signed_in += ["/accounts/email/", "/accounts/password/change/", "/accounts/2fa/"]
+    for url in signed_in:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_plain_words(response.content.decode(), url)
