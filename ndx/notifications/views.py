@@ -26,8 +26,16 @@ def notification_list(request):
     )
 
 
+EMAIL_SUMMARY = {
+    NotificationPreference.Email.IMMEDIATE: "We email you about each notification at once.",
+    NotificationPreference.Email.DAILY: "We email you a summary once a day.",
+    NotificationPreference.Email.OFF: "We do not email you about notifications, only about the "
+    "security of your account.",
+}
+
+
 def _choice_label(user) -> str:
-    return NotificationPreference.Email(NotificationPreference.email_choice_for(user)).label
+    return EMAIL_SUMMARY[NotificationPreference.email_choice_for(user)]
 
 
 @require_POST

@@ -373,3 +373,13 @@ def test_the_pages_need_sign_in(client):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_page_says_how_the_person_is_emailed(client):
+    person = UserFactory()
+    client.force_login(person)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "We email you about each notification at once." in page
+    prefer(person, "daily")
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "We email you a summary once a day." in page
