@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE as CSP_NONCE
 from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "ndx",
     "ndx.audit",
     "ndx.accounts",
+    "ndx.notifications",
     "catalogue",
     "suppliers",
     "contracts",
@@ -151,6 +153,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "matching-prune-index-changes": {
         "task": "matching.tasks.prune_index_changes",
         "schedule": 3600,
+    },
+    # Daily at 7am: one summary email per person who chose the daily digest (idempotent:
+    # a notification is in one digest at most).
+    "notifications-daily-digest": {
+        "task": "ndx.notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 
@@ -323,6 +331,15 @@ NDX_SECURITY_LANGUAGES = os.environ.get("NDX_SECURITY_LANGUAGES", "en")
 # A fixed expiry (e.g. 2027-06-30T00:00:00Z) or, if unset, this many days from today.
 NDX_SECURITY_TXT_EXPIRES = os.environ.get("NDX_SECURITY_TXT_EXPIRES", "").strip()
 NDX_SECURITY_TXT_DAYS = int(os.environ.get("NDX_SECURITY_TXT_DAYS", "180"))
+
+# Service levels of the staff queues: a decision is due this many working days (England and
+# Wales) after an item arrives (ndx/working_days.py). Suppliers are shown the due date; items
+# past it are flagged for staff.
+NDX_SERVICE_LEVELS = {
+    "offers": int(os.environ.get("NDX_SERVICE_LEVEL_OFFERS", "5")),
+    "applications": int(os.environ.get("NDX_SERVICE_LEVEL_APPLICATIONS", "10")),
+    "reviews": int(os.environ.get("NDX_SERVICE_LEVEL_REVIEWS", "3")),
+}
 
 LOGGING = {
     "version": 1,

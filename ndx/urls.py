@@ -18,6 +18,7 @@ urlpatterns = [
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("accounts/", include("allauth.urls")),
     path("", include("ndx.accounts.urls")),
+    path("", include("ndx.notifications.urls")),
     path("", include("reporting.urls")),
     path("", include("catalogue.urls")),
     # matching before buying: /buying/requirements/<pk>/matches/ is not a question step.

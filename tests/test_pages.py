@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
         ("/accessibility/", "pages/accessibility.html", "Accessibility statement"),
         ("/cookies/", "pages/cookies.html", "essential"),
         ("/privacy/", "pages/privacy.html", "Privacy notice"),
-        ("/accounts/login/", "account/login.html", "Sign In"),
-        ("/accounts/signup/", "account/signup.html", "Sign Up"),
-        ("/accounts/password/reset/", "account/password_reset.html", "Password Reset"),
+        ("/accounts/login/", "account/login.html", "Sign in"),
+        ("/accounts/signup/", "account/signup.html", "Create an account"),
+        ("/accounts/password/reset/", "account/password_reset.html", "Reset your password"),
     ],
 )
 def test_public_pages(client, url, template, text):

@@ -42,14 +42,14 @@ def test_public_pages_have_no_axe_violations(page):
 
 def test_form_errors_have_no_axe_violations_and_link_to_fields(page):
     page.goto("/accounts/signup/")
-    click_and_wait(page, page.get_by_role("button", name="Sign Up"))
+    click_and_wait(page, page.get_by_role("button", name="Create an account"))
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
     assert_no_axe_violations(page)
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("nobody@example.gov.uk")
     page.locator("#id_password").fill("wrong")
-    click_and_wait(page, page.get_by_role("button", name="Sign In"))
+    click_and_wait(page, page.get_by_role("button", name="Sign in"))
     assert page.locator(".govuk-error-summary").is_visible()
     assert_no_axe_violations(page)
 
@@ -85,9 +85,9 @@ def test_staff_pages_have_no_axe_violations(page, live_server):
     assert "2fa%2Ftotp%2Factivate" in page.url
     assert_no_axe_violations(page)
     page.locator("#id_password").fill(PASSWORD)
-    click_and_wait(page, page.get_by_role("button", name="Confirm"))
+    click_and_wait(page, page.get_by_role("button", name="Continue"))
     assert "/accounts/2fa/totp/activate/" in page.url
-    assert "Activate Authenticator App" in page.content()
+    assert "Set up an authenticator app" in page.content()
     assert_no_axe_violations(page)
     TOTP.activate(staff, "JBSWY3DPEHPK3PXPTESTSECR")
     ApprovedDomainFactory(domain="york.gov.uk")
@@ -112,14 +112,14 @@ def test_supplier_signs_up_verifies_email_and_invites_a_colleague(page, live_ser
     page.get_by_label("Organisation name").fill("Bright Idea Ltd")
     page.locator("#id_password1").fill("Copper-Kettle-Meadow-7")
     page.locator("#id_password2").fill("Copper-Kettle-Meadow-7")
-    click_and_wait(page, page.get_by_role("button", name="Sign Up"))
-    assert "Verify Your Email Address" in page.content()
+    click_and_wait(page, page.get_by_role("button", name="Create an account"))
+    assert "Check your email to confirm your address" in page.content()
     assert_no_axe_violations(page)
 
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[-1].body)
     page.goto(link.group(1))
     assert_no_axe_violations(page)
-    click_and_wait(page, page.get_by_role("button", name="Confirm"))
+    click_and_wait(page, page.get_by_role("button", name="Confirm email address"))
     page.goto("/account/")
     assert "Bright Idea Ltd" in page.content()
 

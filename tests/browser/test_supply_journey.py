@@ -154,14 +154,14 @@ def sign_up_as_supplier(journey, page) -> None:
     page.get_by_label("Organisation name").fill(ORGANISATION)
     page.locator("#id_password1").fill("Copper-Kettle-Meadow-7")
     page.locator("#id_password2").fill("Copper-Kettle-Meadow-7")
-    press(page, "Sign Up")
-    assert "Verify Your Email Address" in page.content()
+    press(page, "Create an account")
+    assert "Check your email to confirm your address" in page.content()
     journey.check(page)
 
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[-1].body)
     page.goto(link.group(1))
     journey.check(page)
-    press(page, "Confirm")
+    press(page, "Confirm email address")
     # Confirming signs the new supplier in.
     go(page, "Supplier dashboard", exact=True)
     assert page.get_by_role("heading", name="Supplier dashboard").is_visible()

@@ -37,6 +37,7 @@ from matching import runtime
 from matching import services as matching_services
 from ndx.accounts.models import Membership
 from ndx.celery import app as celery_app
+from ndx.notifications.services import notification_send
 from reporting.services import report_snapshots_refresh
 from reviews import services as review_services
 from reviews.models import Review
@@ -315,6 +316,15 @@ def build_world() -> SimpleNamespace:
     w.member_membership = Membership.objects.get(user=buyer_member)
     w.domain = ApprovedDomainFactory()
 
+    # --- notifications --------------------------------------------------------------------------
+    w.notification = notification_send(
+        recipient=buyer_member,
+        kind="accounts.test",
+        title="A notification for buyer A's member",
+        url="/account/",
+        key="matrix-notification",
+    )
+
     # One signed-in session per role, made once: tests set the cookie instead of signing in.
     w.sessions = {}
     for role, user in [*w.users.items(), ("staff_without_mfa", w.staff_without_mfa)]:
@@ -367,6 +377,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 PROJECT_APPS = {"accounts", "audit", "catalogue", "suppliers", "buying", "reviews", "matching"}
 PROJECT_APPS |= {"reporting"}
+PROJECT_APPS |= {"notifications"}
 # Signing in updates User.last_login; that is not a change made by the request under test.
 NOT_FINGERPRINTED = {"accounts.user"}
 

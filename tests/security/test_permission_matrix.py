@@ -161,6 +161,12 @@ ROWS: list[Row] = [
     ),
     row("accounts:domains", STAFF),
     row("accounts:domain_remove", POST_ONLY, pk("domain")),
+    # --- notifications ------------------------------------------------------------------------
+    row("notifications:list", SIGNED_IN),
+    row("notifications:settings", SIGNED_IN),
+    row("notifications:read_all", POST_ONLY),
+    # Buyer A's member's notification: nobody else finds it.
+    row("notifications:read", POST_ONLY, pk("notification")),
     # --- reports and open data ----------------------------------------------------------------
     row("reporting:dashboard", PUBLIC),
     row("reporting:sme_csv", PUBLIC),
@@ -626,6 +632,26 @@ POSTS: list[Post] = [
     ),
     post("reviews:staff_dismiss_reports", pk("review"), STAFF_ACTION, control="staff"),
     post("accounts:domain_remove", pk("domain"), STAFF_ACTION, control="staff"),
+    post(
+        "notifications:read",
+        pk("notification"),
+        refused(all=404, anonymous=LOGIN, buyer_a_member=None),
+        control="buyer_a_member",
+    ),
+    # Everyone signed in may mark their own as read; buyer A's member has one to mark.
+    post(
+        "notifications:read_all",
+        lambda w: {},
+        refused(all=None, anonymous=LOGIN),
+        control="buyer_a_member",
+    ),
+    post(
+        "notifications:settings",
+        lambda w: {},
+        refused(all=None, anonymous=LOGIN),
+        data=lambda w: {"email": "daily"},
+        control="buyer_a_member",
+    ),
     post("reporting:staff_recalculate", lambda w: {}, STAFF_ACTION, control="staff"),
     post("matching:index_rebuild", lambda w: {}, STAFF_ACTION, control="staff"),
     # Supplier A's own things.

@@ -1,0 +1,1 @@
+"""Notifications for every app: see services.py for the API."""
