@@ -17,7 +17,7 @@ from django.utils import timezone
 from catalogue.models import Offer
 from catalogue.templatetags.catalogue_tags import money
 from contracts.models import Contract
-from ndx.accounts.decorators import member_required
+from ndx.accounts.decorators import member_required, sensitive_action
 from ndx.accounts.forms import apply_validation_error
 
 from .award_forms import DirectAwardForm
@@ -36,6 +36,7 @@ def award_message(contract: Contract) -> str:
     return text
 
 
+@sensitive_action
 def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | None = None):
     terms = award_services.direct_award_terms(shortlist_item=item, offer=offer)
     revision = terms["revision"]

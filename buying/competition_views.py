@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ndx.accounts.decorators import member_required
+from ndx.accounts.decorators import member_required, sensitive_action
 from ndx.accounts.forms import apply_validation_error
 from ndx.audit.models import AuditEntry
 from ndx.ratelimit import rate_limited
@@ -302,7 +302,11 @@ def response_score(request, pk: int, response_pk: int):
 
 @buyer_required
 def competition_award(request, pk: int):
-    competition = _competition(request, pk)
+    return _competition_award(request, _competition(request, pk))
+
+
+@sensitive_action
+def _competition_award(request, competition):
     if not competition.is_open:
         messages.info(request, f"This competition is {competition.get_status_display().lower()}.")
         return redirect("buying:competition", pk=competition.pk)

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from catalogue.models import Offer
-from ndx.accounts.decorators import member_required, staff_required
+from ndx.accounts.decorators import member_required, sensitive_action, staff_required
 from ndx.accounts.forms import apply_validation_error
 from ndx.ratelimit import rate_limited
 
@@ -251,6 +251,7 @@ def staff_review(request, pk: int):
 
 @require_POST
 @staff_required
+@sensitive_action
 def staff_publish(request, pk: int):
     review = get_object_or_404(Review.objects.all(), pk=pk)
     try:
@@ -264,6 +265,7 @@ def staff_publish(request, pk: int):
 
 @require_POST
 @staff_required
+@sensitive_action
 def staff_reject(request, pk: int):
     review = get_object_or_404(Review.objects.with_details(), pk=pk)
     form = RejectForm(request.POST)

@@ -11,7 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from catalogue.models import Framework, FrameworkMembership, Lot, Offer
-from ndx.accounts.decorators import member_required, org_admin_required, staff_required
+from ndx.accounts.decorators import (
+    member_required,
+    org_admin_required,
+    sensitive_action,
+    staff_required,
+)
 from ndx.accounts.forms import apply_validation_error
 from ndx.accounts.models import Organisation
 
@@ -234,6 +239,7 @@ def staff_applications(request):
 
 
 @staff_required
+@sensitive_action
 def staff_application(request, pk: int):
     application = get_object_or_404(
         LotApplication.objects.select_related(
@@ -323,6 +329,7 @@ def staff_framework_suppliers(request, framework_pk: int):
 
 
 @staff_required
+@sensitive_action
 def staff_membership(request, pk: int):
     membership = get_object_or_404(
         FrameworkMembership.objects.select_related("supplier", "framework"), pk=pk

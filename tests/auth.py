@@ -4,9 +4,10 @@
 the person authenticated, and staff pages (rightly) refuse such a session. This client's
 `force_login` also writes allauth's authentication records: a password, then the authenticator
 code when the person has one set up, as the real sign-in does. Pass `two_factor=False` for a
-staff session that signed in with a password alone, and `reauthenticated=True` for a session
-that has just confirmed the password again (allauth's reauthentication, which sensitive actions
-ask for: ndx.accounts.decorators.sensitive_action).
+staff session that signed in with a password alone, `signed_in_at=` for a sign-in some time ago,
+and `reauthenticated=True` for a session that has just confirmed the password again. Sensitive
+actions (ndx.accounts.decorators.sensitive_action) ask for the password again unless the
+sign-in or a re-authentication is recent.
 """
 
 from __future__ import annotations
@@ -20,13 +21,18 @@ from django.test import Client as DjangoClient
 
 
 def authentication_records(
-    user, *, two_factor: bool | None = None, reauthenticated: bool = False
+    user,
+    *,
+    two_factor: bool | None = None,
+    reauthenticated: bool = False,
+    signed_in_at: float | None = None,
 ) -> dict:
     if two_factor is None:
         two_factor = is_mfa_enabled(user)
-    records = [{"method": "password", "at": time.time(), "email": user.email}]
+    at = time.time() if signed_in_at is None else signed_in_at
+    records = [{"method": "password", "at": at, "email": user.email}]
     if two_factor:
-        records.append({"method": "mfa", "at": time.time(), "type": "totp"})
+        records.append({"method": "mfa", "at": at, "type": "totp"})
     if reauthenticated:
         records.append({"method": "password", "at": time.time(), "reauthenticated": True})
     return {
@@ -37,11 +43,22 @@ def authentication_records(
 
 class Client(DjangoClient):
     def force_login(
-        self, user, backend=None, *, two_factor: bool | None = None, reauthenticated: bool = False
+        self,
+        user,
+        backend=None,
+        *,
+        two_factor: bool | None = None,
+        reauthenticated: bool = False,
+        signed_in_at: float | None = None,
     ):
         super().force_login(user, backend)
         session = self.session
         session.update(
-            authentication_records(user, two_factor=two_factor, reauthenticated=reauthenticated)
+            authentication_records(
+                user,
+                two_factor=two_factor,
+                reauthenticated=reauthenticated,
+                signed_in_at=signed_in_at,
+            )
         )
         session.save()

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ndx.accounts.decorators import staff_required
+from ndx.accounts.decorators import sensitive_action, staff_required
 from ndx.accounts.forms import apply_validation_error
 from ndx.audit.models import AuditEntry
 
@@ -140,6 +140,17 @@ def framework_detail(request, pk: int):
 @require_POST
 @staff_required
 def framework_action(request, pk: int, action: str):
+    if action == "approve_live":  # the second person's approval: confirm it is really them
+        return _framework_approve_live(request, pk=pk, action=action)
+    return _framework_action(request, pk=pk, action=action)
+
+
+@sensitive_action
+def _framework_approve_live(request, *, pk: int, action: str):
+    return _framework_action(request, pk=pk, action=action)
+
+
+def _framework_action(request, *, pk: int, action: str):
     framework = _framework(pk)
     service, success = ACTIONS[action]
     try:

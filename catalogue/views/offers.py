@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ndx.accounts.decorators import member_required, staff_required
+from ndx.accounts.decorators import member_required, sensitive_action, staff_required
 from ndx.accounts.forms import apply_validation_error
 
 from ..forms.offers import DocumentForm, LotChoiceForm, OfferForm, ReasonForm, WithdrawForm
@@ -331,6 +331,7 @@ def staff_offer_queue(request):
 
 
 @staff_required
+@sensitive_action
 def staff_offer_review(request, revision_pk: int):
     revision = get_object_or_404(
         OfferRevision.objects.select_related(

@@ -1,5 +1,6 @@
 """Access rules for views: anonymous users go to sign in; the wrong role gets 403."""
 
+import time
 from functools import wraps
 
 from allauth.account.decorators import reauthentication_required
@@ -51,10 +52,29 @@ def staff_required(func):
     return wrapper
 
 
+def _recently_authenticated(request) -> bool:
+    """Signed in (password, code or single sign-on) or re-authenticated within the last
+    ACCOUNT_REAUTHENTICATION_TIMEOUT seconds, by this session's authentication records."""
+    from allauth.account import app_settings as allauth_settings
+    from allauth.account.authentication import get_authentication_records
+
+    if not request.user.is_authenticated:
+        return False
+    now = time.time()
+    return any(
+        now - float(record.get("at", 0)) < allauth_settings.REAUTHENTICATION_TIMEOUT
+        for record in get_authentication_records(request, request.user)
+        if record.get("method") in {"password", "mfa", "socialaccount", "code"}
+    )
+
+
 def sensitive_action(view):
-    """Sensitive actions (removing a member, closing an account; the lead adds award, contract
-    change and staff approvals) ask for the password, or the authenticator code, again unless
-    the person confirmed it in the last ACCOUNT_REAUTHENTICATION_TIMEOUT seconds (allauth's
-    reauthentication). The page itself (GET) shows without it; the POST that acts needs it.
-    Put it inside the access checks, so a wrong role gets its 403/404 first."""
-    return reauthentication_required(view, allow_get=True)
+    """Sensitive actions (awards, contract changes, staff approvals, removing a member,
+    closing an account) ask for the password, or the authenticator code, again unless this
+    session signed in or confirmed it in the last ACCOUNT_REAUTHENTICATION_TIMEOUT seconds
+    (allauth's reauthentication; the suspended request resumes afterwards). The page itself
+    (GET) shows without it; the POST that acts needs it. Put it inside the access checks, so a
+    wrong role gets its 403/404 first."""
+    return reauthentication_required(
+        view, allow_get=True, enabled=lambda request: not _recently_authenticated(request)
+    )

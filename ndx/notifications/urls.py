@@ -8,5 +8,5 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="list"),
     path("notifications/settings/", views.preference, name="settings"),
     path("notifications/read-all/", views.notifications_read_all, name="read_all"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="read"),
+    path("notifications/<id:pk>/read/", views.notification_read, name="read"),
 ]

@@ -163,8 +163,21 @@ def catalogue_import_process(*, import_id: int) -> CatalogueImport:
             else exc.messages
         )
         catalogue_import_fail(import_id=record.pk, errors=messages)
+    else:
+        catalogue_import_discard_file(import_id=record.pk)
     record.refresh_from_db()
     return record
+
+
+def catalogue_import_discard_file(*, import_id: int) -> None:
+    """Once an import has ended, done or failed, its uploaded file (up to 50MB) is deleted: the
+    import's report (counts and errors) is what is kept. Idempotent."""
+    record = CatalogueImport.objects.get(pk=import_id)
+    if not (record.succeeded or record.failed) or not record.file:
+        return
+    name = record.file.name
+    record.file.storage.delete(name)
+    CatalogueImport.objects.filter(pk=import_id).update(file="")
 
 
 def catalogue_import_fail(*, import_id: int, errors: list[str]) -> None:
@@ -175,3 +188,4 @@ def catalogue_import_fail(*, import_id: int, errors: list[str]) -> None:
         errors=_stored_errors(errors),
         finished_at=timezone.now(),
     )
+    catalogue_import_discard_file(import_id=import_id)

@@ -102,7 +102,8 @@ def test_every_session_of_the_removed_member_ends_even_untracked_ones(council):
 @pytest.mark.parametrize("confirmed_minutes_ago", [None, 60])
 def test_removal_asks_for_the_password_again(council, confirmed_minutes_ago):
     organisation, admin, worker = council
-    browser = _signed_in(admin, reauthenticated=False)
+    # Signed in an hour ago: no longer recent enough for a sensitive action on its own.
+    browser = _signed_in(admin, reauthenticated=False, signed_in_at=time.time() - 3600)
     if confirmed_minutes_ago is not None:
         reauthenticate(browser, at=time.time() - confirmed_minutes_ago * 60)
     url = f"/account/organisation/members/{worker.membership.pk}/remove/"
@@ -111,6 +112,14 @@ def test_removal_asks_for_the_password_again(council, confirmed_minutes_ago):
     assert response.status_code == 302 and "/accounts/reauthenticate/" in response["Location"]
     assert Membership.objects.filter(user=worker).exists()
     reauthenticate(browser)
+    assert browser.post(url).status_code == 302
+    assert not Membership.objects.filter(user=worker).exists()
+
+
+def test_a_recent_sign_in_counts_as_recent_authentication(council):
+    organisation, admin, worker = council
+    browser = _signed_in(admin, reauthenticated=False)  # signed in just now
+    url = f"/account/organisation/members/{worker.membership.pk}/remove/"
     assert browser.post(url).status_code == 302
     assert not Membership.objects.filter(user=worker).exists()
 

@@ -6,6 +6,7 @@ unused or suspended for the retention period."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -24,9 +25,9 @@ from tests.reviews.factories import ContractFactory, published_review
 pytestmark = pytest.mark.django_db
 
 
-def _browser(user, *, reauthenticated=True) -> Client:
+def _browser(user, *, reauthenticated=True, signed_in_at=None) -> Client:
     client = Client()
-    client.force_login(user, reauthenticated=reauthenticated)
+    client.force_login(user, reauthenticated=reauthenticated, signed_in_at=signed_in_at)
     return client
 
 
@@ -137,7 +138,10 @@ def test_closing_is_refused_for_the_last_admin(council):
 
 def test_closing_asks_for_the_password_again(council):
     organisation, admin, alex, sam = council
-    response = _browser(alex, reauthenticated=False).post("/account/close/")
+    # Signed in an hour ago and not confirmed since: closing the account asks for the password.
+    response = _browser(alex, reauthenticated=False, signed_in_at=time.time() - 3600).post(
+        "/account/close/"
+    )
     assert response.status_code == 302 and "/accounts/reauthenticate/" in response["Location"]
     alex.refresh_from_db()
     assert alex.status == "active"

@@ -329,3 +329,23 @@ def test_the_task_is_queued_only_after_the_upload_commits(
     record.refresh_from_db()
     assert record.status == "succeeded"
     assert 'http-equiv="refresh"' not in client.get(response.url).content.decode()
+
+
+def test_an_ended_import_keeps_its_report_but_not_its_file(staff, settings):
+    from pathlib import Path
+
+    done = queued(staff)
+    path = Path(done.file.path)
+    assert path.exists()
+    assert import_catalogue_file.delay(done.pk).get() == "succeeded"
+    done.refresh_from_db()
+    assert not path.exists() and not done.file
+    assert done.created == 2  # the report stays
+
+    bad = queued(staff, content=b'{"not": "a catalogue row"}\n')
+    bad_path = Path(bad.file.path)
+    assert import_catalogue_file.delay(bad.pk).get() == "failed"
+    bad.refresh_from_db()
+    assert not bad_path.exists() and not bad.file
+    assert bad.errors  # what went wrong is kept
+    assert not list(Path(settings.MEDIA_ROOT, "catalogue-imports").glob("*"))

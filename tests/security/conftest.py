@@ -358,6 +358,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         MATCHING_INDEX_DIR=index,
         MATCHING_REFRESH_SECONDS=0,
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        # The world's sessions sign in once per module and the module takes minutes: their
+        # sign-in stays "recent" for sensitive actions (tests/security/test_sensitive_actions.py
+        # tests the re-authentication itself).
+        ACCOUNT_REAUTHENTICATION_TIMEOUT=86400,
     )
     with django_db_blocker.unblock(), overrides:
         # Only ever the test database (it exists only when a collected test uses the db).
