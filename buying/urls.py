@@ -52,6 +52,11 @@ urlpatterns = [
         name="requirement_copy",
     ),
     path(
+        "buying/contracts/<int:contract_pk>/buy-again/",
+        requirement_views.buy_again,
+        name="buy_again",
+    ),
+    path(
         "buying/requirements/<int:pk>/<slug:step>/",
         requirement_views.requirement_step,
         name="requirement_step",

@@ -218,5 +218,5 @@ def contract_timeline(contract: Contract) -> list[dict]:
             continue
         who = _name(entry.actor)
         text = words + _detail_text(entry) + (f" by {who}" if who else "")
-        items.append({"when": entry.created_at, "text": text})
+        items.append({"when": entry.created_at, "text": text, "action": entry.action})
     return items
