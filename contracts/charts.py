@@ -49,13 +49,15 @@ def kpi_chart(chart_id: str, kpi_name: str, results) -> SafeString:
     coords = [(LEFT + i * step, y(score)) for i, (_, score, _) in enumerate(points) if score]
     path = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in coords)
     dots = format_html_join(
-        "", '<circle cx="{:.1f}" cy="{:.1f}" r="4" fill="{}"/>', ((x, yy, LINE) for x, yy in coords)
+        "",
+        '<circle cx="{}" cy="{}" r="4" fill="{}"/>',
+        ((f"{x:.1f}", f"{yy:.1f}", LINE) for x, yy in coords),
     )
     labels = format_html_join(
         "",
-        '<text x="{:.1f}" y="{}" text-anchor="middle" {}>{}</text>',
+        '<text x="{}" y="{}" text-anchor="middle" {}>{}</text>',
         (
-            (LEFT + i * step, HEIGHT - 12, FONT, f"{day:%b %Y}")
+            (f"{LEFT + i * step:.1f}", HEIGHT - 12, FONT, f"{day:%b %Y}")
             for i, (day, _, _) in enumerate(points)
         ),
     )

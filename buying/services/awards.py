@@ -14,6 +14,7 @@ from catalogue.models import Offer
 from contracts.dates import months_between
 from contracts.models import Contract
 from contracts.services import contract_create
+from contracts.services.award import check_framework_open
 from contracts.value import estimate_warning, requirement_estimate
 from ndx.accounts.models import User
 from ndx.audit.services import audit_record
@@ -157,6 +158,7 @@ def direct_award_create(
             f"{lot.framework.name}, {lot} does not allow direct award: run a further "
             "competition among at least 3 shortlisted suppliers instead."
         )
+    check_framework_open(lot.framework, timezone.localdate(now))
     still_buyable(terms["offer"], supplier.name)
     if terms["national_price"] is None:
         raise ValidationError(
@@ -400,6 +402,7 @@ def competition_award(
     if errors:
         raise ValidationError(errors)
     check_price(chosen.unit_price, invitation.national_price, "response")
+    check_framework_open(invitation.offer.lot.framework, timezone.localdate(now))
     still_buyable(invitation.offer, invitation.supplier.name)
     requirement = locked.requirement
     started = requirement.created_at if requirement else locked.shortlist.created_at

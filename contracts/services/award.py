@@ -48,14 +48,19 @@ def requirement_outcomes(requirement) -> list[str]:
     return [" ".join(line.split())[:500] for line in lines if line.strip()]
 
 
-def check_headroom(framework, extra: Decimal, *, today, what: str = "This award") -> None:
-    """Refuse an award (or a variation adding `extra`) after the framework has ended or past
-    its maximum value, with the figures."""
+def check_framework_open(framework, today) -> None:
+    """Refuse an award through a framework (and its lots) that has ended."""
     if framework.ends_on is not None and framework.ends_on < today:
         raise ValidationError(
             f"{framework.name} ended on {framework.ends_on:%-d %B %Y}, so nothing more can be "
-            "awarded through it."
+            "awarded through it or its lots."
         )
+
+
+def check_headroom(framework, extra: Decimal, *, today, what: str = "This award") -> None:
+    """Refuse an award (or a variation adding `extra`) after the framework has ended or past
+    its maximum value, with the figures."""
+    check_framework_open(framework, today)
     room = headroom(framework, Contract.objects.all())
     if room["maximum"] is not None and extra > 0 and room["awarded"] + extra > room["maximum"]:
         raise ValidationError(
