@@ -585,6 +585,8 @@ POSTS: list[Post] = [
         control="buyer_a_admin",
     ),
     post("contracts:variation_withdraw", _variation, BUYER_A_ACTION, control="buyer_a_member"),
+    # The contract has not reached its end date, so closing it is refused even for its buyer.
+    post("contracts:close", pk("contract"), BUYER_A_ACTION),
     post(
         "buying:buy_again", pk("contract", "contract_pk"), BUYER_A_ACTION, control="buyer_a_admin"
     ),
