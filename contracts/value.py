@@ -71,14 +71,18 @@ def estimate_warning(value: Decimal, estimate: Decimal | None, what: str) -> str
     )
 
 
+MIN_COMPARABLE_CONTRACTS = 3
+
+
 def lot_median_unit_price(contracts, lot_id: int, pricing_model: str) -> Decimal | None:
-    """The median awarded unit price of comparable contracts (same lot and pricing model)."""
+    """The median awarded unit price of comparable contracts (same lot and pricing model), when
+    there are at least 3 of them (a median of one or two prices says little)."""
     prices = list(
         contracts.filter(offer__lot_id=lot_id, revision__pricing_model=pricing_model).values_list(
             "unit_price", flat=True
         )
     )
-    if not prices:
+    if len(prices) < MIN_COMPARABLE_CONTRACTS:
         return None
     return Decimal(median(prices)).quantize(PENNY, rounding=ROUND_HALF_UP)
 

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from ndx.accounts.models import User
 from ndx.audit.services import audit_record
-from ndx.outbox import enqueue_on_commit
 
 from ..dates import add_months
 from ..models import Contract, ContractKpi, KpiResult, PerformanceReport, Rating
 from .common import buyer_of, optional_text, required_text, supplier_of
+from .outbox import email_queue
 
 MIN_KPIS = 3
 MAX_KPIS = 20
@@ -217,7 +217,7 @@ def performance_report_file(
         detail={"report": report.pk, "overall": overall, "period_end": period.end.isoformat()},
     )
     _flag_if_inadequate_twice(contract, now)
-    enqueue_on_commit("contracts.tasks.send_report_filed_email", report.pk)
+    email_queue("contracts.tasks.send_report_filed_email", report.pk)
     return report
 
 
@@ -306,7 +306,7 @@ def report_reminders_send(*, today: date | None = None) -> int:
                 organisation=contract.organisation,
                 detail={"period_end": period.end.isoformat()},
             )
-            enqueue_on_commit(
+            email_queue(
                 "contracts.tasks.send_report_reminder_email", contract.pk, period.end.isoformat()
             )
         sent += 1

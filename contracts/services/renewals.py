@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from ndx.audit.services import audit_record
-from ndx.outbox import enqueue_on_commit
 
 from ..models import Contract
+from .outbox import email_queue
 
 WINDOWS = (90, 30)
 
@@ -54,6 +54,6 @@ def renewal_reminders_send(*, today: date | None = None) -> int:
                     organisation=contract.organisation,
                     detail={"days": days},
                 )
-                enqueue_on_commit("contracts.tasks.send_renewal_email", pk, days)
+                email_queue("contracts.tasks.send_renewal_email", pk, days)
             sent += 1
     return sent

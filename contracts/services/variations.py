@@ -25,13 +25,13 @@ from django.utils import timezone
 
 from ndx.accounts.models import User
 from ndx.audit.services import audit_record
-from ndx.outbox import enqueue_on_commit
 
 from ..dates import add_months, working_days_after
 from ..models import Contract, ContractVariation, ContractVersion
 from ..value import value_of
 from .award import check_headroom
 from .common import buyer_of, money, optional_text, required_text, supplier_of
+from .outbox import email_queue
 
 Ground = ContractVariation.Ground
 BELOW_THRESHOLD_SHARE = Decimal("0.10")
@@ -249,7 +249,7 @@ def contract_variation_propose(
                 "standstill_ends_on": variation.standstill_ends_on.isoformat(),
             },
         )
-    enqueue_on_commit("contracts.tasks.send_variation_email", variation.pk, "proposed")
+    email_queue("contracts.tasks.send_variation_email", variation.pk, "proposed")
     return variation
 
 
@@ -316,7 +316,7 @@ def contract_variation_accept(
         organisation=contract.organisation,
         detail={"number": locked.number, "version": number, "value": str(contract.value)},
     )
-    enqueue_on_commit("contracts.tasks.send_variation_email", locked.pk, "accepted")
+    email_queue("contracts.tasks.send_variation_email", locked.pk, "accepted")
     return version
 
 
@@ -343,7 +343,7 @@ def contract_variation_reject(
         organisation=locked.contract.organisation,
         detail={"number": locked.number},
     )
-    enqueue_on_commit("contracts.tasks.send_variation_email", locked.pk, "rejected")
+    email_queue("contracts.tasks.send_variation_email", locked.pk, "rejected")
     return locked
 
 

@@ -179,10 +179,14 @@ def test_cost_avoidance_from_a_stated_previous_price_and_from_the_lot_median(wor
     first = world.award(start_in=0, baseline_unit_price="28.00")
     assert first.baseline_method == Contract.BaselineMethod.PREVIOUS_CONTRACT
     assert first.cost_avoidance == (Decimal("28") - Decimal("25")) * first.quantity
-    second = world.award(start_in=0, unit_price="20.00")
-    assert second.baseline_method == Contract.BaselineMethod.LOT_MEDIAN
-    assert second.baseline_unit_price == Decimal("25.00")
-    assert second.cost_avoidance == (Decimal("25") - Decimal("20")) * second.quantity
+    # Fewer than 3 comparable contracts on the lot: no median, so no baseline.
+    second = world.award(start_in=0, unit_price="24.00")
+    assert second.baseline_method == "" and second.cost_avoidance is None
+    world.award(start_in=0, unit_price="22.00")
+    fourth = world.award(start_in=0, unit_price="20.00")  # median of 25, 24 and 22
+    assert fourth.baseline_method == Contract.BaselineMethod.LOT_MEDIAN
+    assert fourth.baseline_unit_price == Decimal("24.00")
+    assert fourth.cost_avoidance == (Decimal("24") - Decimal("20")) * fourth.quantity
 
 
 def test_dates():
