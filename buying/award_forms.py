@@ -76,7 +76,7 @@ class DirectAwardForm(AffixMixin, forms.Form):
     )
     units = _number(label="How many units?")
     quantity = _number(
-        label="Or enter the quantity charged yourself",
+        label="Or the quantity charged, if you know it",
         help_text="How many units of the price you are buying, like 450 users × 24 months = 10800. "
         "Leave blank to work it out from the number above and the term.",
     )
