@@ -7,7 +7,6 @@ register and the relationship pages in register_views.py."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
 from ndx.accounts.decorators import member_required
 
@@ -15,7 +14,6 @@ from .charts import kpi_chart
 from .models import Contract
 from .services.lifecycle import contract_timeline
 from .services.performance import kpi_history, reports_due
-from .services.renewals import contracts_ending
 
 buyer_required = member_required(kind="buyer")
 supplier_required = member_required(kind="supplier")
@@ -33,18 +31,6 @@ def _register(request, *, supplier: bool):
         "totals": contracts.totals(),
         "supplier_view": supplier,
     }
-    if not supplier:
-        today = timezone.localdate()
-        context["due"] = [
-            (contract, period)
-            for contract in contracts.filter(kpi_set__isnull=False).distinct()
-            for period in reports_due(contract, today)
-        ]
-        context["today"] = today
-        context["ending_90"] = contracts_ending(contracts, days=90, today=today)
-        context["awaiting_benefits"] = contracts.filter(
-            status=Contract.Status.ACTIVE, end_date__lt=today, benefits=""
-        )
     return render(request, "contracts/contracts.html", context)
 
 

@@ -6,8 +6,11 @@ from datetime import timedelta
 
 from django import template
 from django.db.models import Sum
+from django.utils import timezone
 
 from ..models import Contract
+from ..services.performance import reports_due
+from ..services.renewals import contracts_ending
 from ..value import headroom
 
 register = template.Library()
@@ -37,3 +40,23 @@ def framework_headroom(framework) -> dict:
         .order_by("offer__lot__number")
     )
     return {"framework": framework, "room": headroom(framework, contracts), "lots": list(lots)}
+
+
+@register.inclusion_tag("contracts/_due.html")
+def contracts_to_do(user) -> dict:
+    """The buyer's contract to-dos (reports due and overdue, contracts ending in 90 days,
+    benefits to assess), for any dashboard: {% load contract_tags %}{% contracts_to_do user %}."""
+    today = timezone.localdate()
+    contracts = Contract.objects.held_by(user)
+    return {
+        "today": today,
+        "due": [
+            (contract, period)
+            for contract in contracts.filter(kpi_set__isnull=False).distinct()
+            for period in reports_due(contract, today)
+        ],
+        "ending_90": contracts_ending(contracts, days=90, today=today),
+        "awaiting_benefits": contracts.filter(
+            status=Contract.Status.ACTIVE, end_date__lt=today, benefits=""
+        ),
+    }

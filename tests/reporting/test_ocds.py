@@ -337,3 +337,30 @@ def test_the_contracts_life_is_in_the_feed_and_validates(client, validators):
     assert [d["documentType"] for d in documents] == ["physicalProgressReport"]
     statuses = [m["status"] for m in awarded["implementation"]["milestones"]]
     assert statuses == ["met", "partiallyMet", "notMet", "scheduled"]
+
+
+def test_the_demo_feed_validates_with_an_amendment_a_termination_and_a_report(client, validators):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    releases, url = [], "/open-data/ocds/releases.json"
+    while url:
+        package = client.get(url).json()
+        assert_valid(validators["release"], package)
+        releases += package["releases"]
+        url = package.get("links", {}).get("next", "").removeprefix("http://testserver")
+    contracts = [r["contracts"][0] for r in releases]
+    assert any(c.get("amendments") for c in contracts)
+    assert any("contractAmendment" in r["tag"] for r in releases)
+    assert any(
+        c["status"] == "terminated" and "contractTermination" in r["tag"]
+        for r, c in zip(releases, contracts, strict=True)
+    )
+    documents = [d for c in contracts for d in c.get("implementation", {}).get("documents", [])]
+    assert documents and {d["documentType"] for d in documents} == {"physicalProgressReport"}
+    statuses = {
+        m["status"] for c in contracts for m in c.get("implementation", {}).get("milestones", [])
+    }
+    assert {"met", "partiallyMet"} <= statuses
