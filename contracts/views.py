@@ -6,6 +6,8 @@ register and the relationship pages in register_views.py."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.shortcuts import get_object_or_404, render
 
 from ndx.accounts.decorators import member_required
@@ -29,6 +31,9 @@ def _register(request, *, supplier: bool):
         "organisation": organisation,
         "contracts": contracts.with_saving().select_related("organisation", "supplier"),
         "totals": contracts.totals(),
+        "avoidance": sum(
+            (c.cost_avoidance for c in contracts.exclude(baseline_unit_price=None)), Decimal("0")
+        ),
         "supplier_view": supplier,
     }
     return render(request, "contracts/contracts.html", context)
