@@ -141,6 +141,7 @@ def contract_create(
             "unit_price": str(contract.unit_price),
             "quantity": str(contract.quantity),
             "value": str(contract.value),
+            "at": now.isoformat(),
         },
     )
     return contract

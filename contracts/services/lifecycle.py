@@ -5,7 +5,7 @@ and the contract page tells it as a timeline in plain words."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -207,6 +207,16 @@ def _detail_text(entry) -> str:
     return ""
 
 
+def _when(entry):
+    """When it happened: the time the service was told (`now`, kept in the audit detail as
+    "at"), else when it was recorded."""
+    at = (entry.detail or {}).get("at")
+    try:
+        return datetime.fromisoformat(at) if at else entry.created_at
+    except ValueError:
+        return entry.created_at
+
+
 def contract_timeline(contract: Contract) -> list[dict]:
     """What happened to the contract, oldest first, in plain words."""
     items = []
@@ -218,5 +228,6 @@ def contract_timeline(contract: Contract) -> list[dict]:
             continue
         who = _name(entry.actor)
         text = words + _detail_text(entry) + (f" by {who}" if who else "")
-        items.append({"when": entry.created_at, "text": text, "action": entry.action})
+        items.append({"when": _when(entry), "text": text, "action": entry.action})
+    items.sort(key=lambda item: item["when"])
     return items

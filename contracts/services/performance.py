@@ -214,7 +214,12 @@ def performance_report_file(
         actor=actor,
         action="contract.report_filed",
         obj=contract,
-        detail={"report": report.pk, "overall": overall, "period_end": period.end.isoformat()},
+        detail={
+            "report": report.pk,
+            "overall": overall,
+            "period_end": period.end.isoformat(),
+            "at": now.isoformat(),
+        },
     )
     _flag_if_inadequate_twice(contract, now)
     email_queue("contracts.tasks.send_report_filed_email", report.pk)

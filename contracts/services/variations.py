@@ -237,7 +237,12 @@ def contract_variation_propose(
         actor=actor,
         action="contract.variation_proposed",
         obj=contract,
-        detail={"number": number, "ground": variation.ground, "value": str(new_value)},
+        detail={
+            "number": number,
+            "ground": variation.ground,
+            "value": str(new_value),
+            "at": now.isoformat(),
+        },
     )
     if variation.change_notice_at:
         audit_record(
@@ -247,6 +252,7 @@ def contract_variation_propose(
             detail={
                 "number": number,
                 "standstill_ends_on": variation.standstill_ends_on.isoformat(),
+                "at": now.isoformat(),
             },
         )
     email_queue("contracts.tasks.send_variation_email", variation.pk, "proposed")
@@ -314,7 +320,12 @@ def contract_variation_accept(
         action="contract.variation_accepted",
         obj=contract,
         organisation=contract.organisation,
-        detail={"number": locked.number, "version": number, "value": str(contract.value)},
+        detail={
+            "number": locked.number,
+            "version": number,
+            "value": str(contract.value),
+            "at": now.isoformat(),
+        },
     )
     email_queue("contracts.tasks.send_variation_email", locked.pk, "accepted")
     return version
