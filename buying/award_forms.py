@@ -15,6 +15,7 @@ from django import forms
 from django.utils import timezone
 
 from catalogue.forms.frameworks import DatePartsField, date_input_params
+from contracts.value import PRICING_QUESTIONS
 from ndx.govuk import field_component
 
 from .services import terms as award_terms
@@ -73,14 +74,32 @@ class DirectAwardForm(AffixMixin, forms.Form):
         required=False,
         help_text="The time from the requirement to the award is recorded with the contract.",
     )
+    units = _number(label="How many units?")
     quantity = _number(
-        label="Quantity",
-        help_text="How many units of the price you are buying, like 450 users × 24 months = 10800",
+        label="Or the quantity charged, if you know it",
+        help_text="How many units of the price you are buying, like 450 users × 24 months = 10800. "
+        "Leave blank to work it out from the number above and the term.",
     )
     unit_price = _number(label="Unit price")
     start_date = DatePartsField(label="Contract start date", required=False)
     end_date = DatePartsField(label="Contract end date", required=False)
+    max_extension_months = _number(
+        width=3,
+        mode="numeric",
+        label="Extension allowed (months, optional)",
+        help_text="How much longer the contract may be extended, as written in it",
+    )
+    baseline_unit_price = _number(
+        label="What you paid before, per unit (optional)",
+        help_text="Your previous contract's price for the same need. It is the baseline for "
+        "cost avoidance; without it, the median awarded price on the lot is used.",
+    )
     kpis = _area(label="Key performance indicators (KPIs)", help_text=KPI_HINT)
+    outcomes = _area(
+        label="Outcomes you want from this contract (optional)",
+        help_text="One a line. Taken from the requirement when there is one; you assess each at "
+        "the end of the contract.",
+    )
     justification = _area(
         rows=6,
         label="Why are you awarding this contract directly?",
@@ -88,11 +107,29 @@ class DirectAwardForm(AffixMixin, forms.Form):
         "money. This is kept with the contract.",
     )
 
-    PREFIXES = {"unit_price": "£"}
+    PREFIXES = {"unit_price": "£", "baseline_unit_price": "£"}
     DATE_FIELDS = ("start_date", "end_date")
 
-    def __init__(self, *args, requirements=None, national_price=None, unit_label="", **kwargs):
+    def __init__(
+        self,
+        *args,
+        requirements=None,
+        national_price=None,
+        unit_label="",
+        pricing_model="per_unit",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        question = PRICING_QUESTIONS.get(pricing_model, ("How many units?", False))
+        if question[0]:
+            self.fields["units"].label = question[0]
+            self.fields["units"].help_text = (
+                "The value is this × the number of months of the term × the unit price"
+                if question[1]
+                else "The value is this × the unit price"
+            )
+        else:
+            del self.fields["units"]
         if requirements is None:
             del self.fields["requirement"]
         else:
@@ -106,6 +143,9 @@ class DirectAwardForm(AffixMixin, forms.Form):
             hint += f" {unit_label}"
         self.fields["unit_price"].help_text = hint
         self.SUFFIXES = {"unit_price": unit_label} if unit_label else {}
+        if unit_label:
+            self.SUFFIXES["baseline_unit_price"] = unit_label
+        self.SUFFIXES["max_extension_months"] = "months"
 
 
 class CompetitionForm(AffixMixin, forms.Form):

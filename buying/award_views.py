@@ -49,7 +49,9 @@ def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | 
         "requirements": requirements,
         "national_price": terms["national_price"],
         "unit_label": revision.unit_label if revision else "",
+        "pricing_model": revision.pricing_model if revision else "per_unit",
     }
+    estimate = None
     if request.method == "POST":
         form = DirectAwardForm(request.POST, **form_kwargs)
         if form.is_valid():
@@ -57,6 +59,21 @@ def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | 
             requirement = None
             if data.get("requirement"):
                 requirement = requirements.filter(pk=data["requirement"]).first()
+            if "calculate" in request.POST:
+                # The "Calculate" button: show the sum, award nothing (works without JavaScript).
+                try:
+                    estimate = award_services.direct_award_estimate(
+                        terms=terms,
+                        units=data.get("units"),
+                        quantity=data["quantity"],
+                        unit_price=data["unit_price"],
+                        start_date=data["start_date"],
+                        end_date=data["end_date"],
+                        requirement=requirement,
+                    )
+                except ValidationError as exc:
+                    apply_validation_error(form, exc)
+                return _render(request, form, terms, item, offer, estimate)
             try:
                 contract = award_services.direct_award_create(
                     actor=request.user,
@@ -69,6 +86,10 @@ def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | 
                     start_date=data["start_date"],
                     end_date=data["end_date"],
                     kpis=data["kpis"],
+                    units=data.get("units"),
+                    max_extension_months=data["max_extension_months"],
+                    baseline_unit_price=data["baseline_unit_price"],
+                    outcomes=data["outcomes"],
                 )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
@@ -85,6 +106,11 @@ def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | 
             },
             **form_kwargs,
         )
+    return _render(request, form, terms, item, offer, estimate)
+
+
+def _render(request, form, terms, item, offer, estimate):
+    revision = terms["revision"]
     if item is not None:
         back = (reverse("buying:shortlist", args=[item.shortlist_id]), "Back to the shortlist")
     else:
@@ -99,8 +125,9 @@ def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | 
             "item": item,
             "back_url": back[0],
             "back_text": back[1],
+            "estimate": estimate,
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" and form.errors else 200,
     )
 
 

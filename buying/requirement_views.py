@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from catalogue.models import Certification, HostingLocation
 from catalogue.templatetags.catalogue_tags import money
+from contracts.models import Contract
 from ndx.accounts.decorators import member_required
 from ndx.accounts.forms import apply_validation_error
 
@@ -313,5 +314,19 @@ def requirement_copy(request, pk: int):
         request,
         f"“{copy.title}” is a new draft with the same answers. Check and change them, "
         "then submit it.",
+    )
+    return redirect("buying:requirement_check", pk=copy.pk)
+
+
+@require_POST
+@buyer_required
+def buy_again(request, contract_pk: int):
+    """Start a requirement pre-filled from one of the organisation's contracts."""
+    contract = get_object_or_404(Contract.objects.held_by(request.user), pk=contract_pk)
+    copy = requirement_services.requirement_from_contract(actor=request.user, contract=contract)
+    messages.success(
+        request,
+        f"“{copy.title}” is a new draft filled in from contract {contract.reference}. Check and "
+        "change the answers, then submit it.",
     )
     return redirect("buying:requirement_check", pk=copy.pk)

@@ -52,6 +52,11 @@ urlpatterns = [
         name="requirement_copy",
     ),
     path(
+        "buying/contracts/<id:contract_pk>/buy-again/",
+        requirement_views.buy_again,
+        name="buy_again",
+    ),
+    path(
         "buying/requirements/<id:pk>/<slug:step>/",
         requirement_views.requirement_step,
         name="requirement_step",

@@ -149,6 +149,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reporting.tasks.refresh_report_snapshots",
         "schedule": 3600,
     },
+    # Daily and idempotent (contracts/tasks.py): contracts start and end on their dates, overdue
+    # performance reports and renewals (90 and 30 days) are reminded once each.
+    "contracts-move-daily": {"task": "contracts.tasks.move_contracts_daily", "schedule": 86400},
+    "contracts-remind-reports": {
+        "task": "contracts.tasks.remind_overdue_reports",
+        "schedule": 86400,
+    },
+    "contracts-remind-renewals": {"task": "contracts.tasks.remind_renewals", "schedule": 86400},
     # Hourly: drop matching change-log rows every process has already seen (matching/services).
     "matching-prune-index-changes": {
         "task": "matching.tasks.prune_index_changes",

@@ -181,6 +181,16 @@ def savings_context(snapshot: ReportSnapshot | None, dimensions: list[str]) -> d
     by_fy = [r for r in rows if r.dimension == "fy"]
     summary = _savings_summary(overall, by_fy)
     context = {"snapshot": snapshot, "overall": overall, "tables": tables, "summary": summary}
+    if overall is not None:
+        context["side_by_side"] = [
+            ("Cost saving (list price minus price paid)", overall.saving, overall.priced_contracts),
+            (
+                "Cost avoidance (baseline minus price paid)",
+                overall.avoidance,
+                overall.avoidance_contracts,
+            ),
+            ("Both together", overall.combined, overall.contracts),
+        ]
     if by_fy:
         points = [Point(r.group, r.saving, short_money(r.saving)) for r in by_fy]
         context["chart"] = column_chart(

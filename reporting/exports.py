@@ -154,6 +154,18 @@ def savings_table(rows: list[SavingsRow], heading: str) -> str:
     return text_table(header, body)
 
 
+def savings_and_avoidance_text(overall: SavingsRow | None) -> str:
+    """One line with both national figures, against the ambition."""
+    if overall is None:
+        return ""
+    return (
+        f"National cost saving {money_text(overall.saving)} and cost avoidance "
+        f"{money_text(overall.avoidance)} ({overall.avoidance_contracts:,} of "
+        f"{overall.contracts:,} contracts have a baseline), together "
+        f"{money_text(overall.combined)} against the ambition of £1bn a year\n"
+    )
+
+
 def computed_text(snapshot) -> str:
     when = timezone.localtime(snapshot.computed_at)
     return f"{when:%Y-%m-%d %H:%M:%S %Z}"

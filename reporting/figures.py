@@ -191,6 +191,8 @@ class _Savings:
     value: Decimal = ZERO
     list_value: Decimal = ZERO
     saving: Decimal = ZERO
+    avoided: int = 0
+    avoidance: Decimal = ZERO
 
 
 @dataclass
@@ -215,6 +217,7 @@ def savings_figures() -> SavingsFigures:
             "organisation": contract.organisation.name,
         }
         saving = contract.saving
+        avoidance = contract.cost_avoidance
         for dimension, group in groups.items():
             tally = tallies[dimension][group]
             tally.contracts += 1
@@ -223,6 +226,9 @@ def savings_figures() -> SavingsFigures:
                 tally.priced += 1
                 tally.list_value += contract.list_price * contract.quantity
                 tally.saving += saving
+            if avoidance is not None:
+                tally.avoided += 1
+                tally.avoidance += avoidance
     rows = []
     for dimension, groups in tallies.items():
         order = ("fy", "year")
@@ -239,6 +245,8 @@ def savings_figures() -> SavingsFigures:
                     total_value=tally.value,
                     list_value=pounds(tally.list_value),
                     saving=pounds(tally.saving),
+                    avoidance_contracts=tally.avoided,
+                    avoidance=pounds(tally.avoidance),
                 )
             )
     return SavingsFigures(rows=rows, contracts=contracts)

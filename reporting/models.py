@@ -201,6 +201,10 @@ class SavingsRow(models.Model):
     total_value = models.DecimalField(max_digits=20, decimal_places=2)
     list_value = models.DecimalField(max_digits=20, decimal_places=2)
     saving = models.DecimalField(max_digits=20, decimal_places=2)
+    # Cost avoidance = baseline (the buyer's previous price, or the lot's median awarded price)
+    # minus what the buyer pays, over the contracts with a baseline.
+    avoidance_contracts = models.PositiveIntegerField(default=0)
+    avoidance = models.DecimalField(max_digits=20, decimal_places=2, default=0)
 
     class Meta:
         ordering = ["snapshot", "dimension", "position"]
@@ -217,6 +221,10 @@ class SavingsRow(models.Model):
     def saving_share(self) -> Decimal | None:
         """The saving as a fraction of what the same contracts cost at list price."""
         return share(self.saving, self.list_value)
+
+    @property
+    def combined(self) -> Decimal:
+        return self.saving + self.avoidance
 
     @property
     def ambition_share(self) -> Decimal | None:

@@ -41,7 +41,13 @@ ROUTE_METHODS = {
         "Call-off from a framework agreement by further competition",
     ),
 }
-CONTRACT_STATUSES = {"active": "active", "ended": "terminated", "terminated": "terminated"}
+CONTRACT_STATUSES = {
+    "mobilising": "pending",
+    "active": "active",
+    "ended": "terminated",
+    "terminated": "terminated",
+}
+MILESTONE_STATUSES = {"achieved": "met", "partly": "partiallyMet", "not_achieved": "notMet"}
 
 
 def ocid_for(contract) -> str:
@@ -145,7 +151,12 @@ def release_for(contract) -> dict:
     offer lot framework and revision)."""
     ocid = ocid_for(contract)
     status = CONTRACT_STATUSES.get(contract.status, "active")
-    tags = ["award", "contract"] + (["contractTermination"] if status == "terminated" else [])
+    amendments = _amendments(contract)
+    tags = ["award", "contract"]
+    if amendments:
+        tags.append("contractAmendment")
+    if status == "terminated":
+        tags.append("contractTermination")
     method, method_details = ROUTE_METHODS.get(contract.route, ("", ""))
     framework = contract.offer.lot.framework
     buyer = contract.organisation
@@ -155,7 +166,7 @@ def release_for(contract) -> dict:
     items = _items(contract)
     release = {
         "ocid": ocid,
-        "id": f"{ocid}-{contract.status}",
+        "id": f"{ocid}-{contract.status}" + (f"-amendment-{len(amendments)}" if amendments else ""),
         "date": _datetime(contract.awarded_at),
         "tag": tags,
         "initiationType": "tender",
@@ -195,10 +206,77 @@ def release_for(contract) -> dict:
                 "period": period,
                 "value": _money(contract.value),
                 "items": items,
+                "amendments": amendments,
+                "implementation": {
+                    "milestones": _milestones(contract),
+                    "documents": _progress_reports(contract),
+                },
             }
         ],
     }
     return _without_empty(release)
+
+
+# --- the contract's life after award (contracts app: variations, reports, outcomes) ----------
+
+
+def _amendments(contract) -> list[dict]:
+    """Each accepted variation, as the contract now stands after it."""
+    return [
+        {
+            "id": f"{contract.reference}-amendment-{v.number}",
+            "date": _datetime(v.responded_at or v.proposed_at),
+            "rationale": f"{v.get_ground_display()}: {v.reason}",
+            "description": _variation_text(v),
+        }
+        for v in contract.variations.all()
+        if v.status == "accepted"
+    ]
+
+
+def _variation_text(variation) -> str:
+    parts = []
+    if variation.new_value is not None:
+        parts.append(f"Value changed to £{variation.new_value:,.2f}")
+    if variation.new_end_date is not None:
+        parts.append(f"End date changed to {variation.new_end_date:%-d %B %Y}")
+    if variation.scope_change:
+        parts.append(f"Scope: {variation.scope_change}")
+    return ". ".join(parts)
+
+
+def _milestones(contract) -> list[dict]:
+    """The outcomes the contract was bought for (benefits realisation)."""
+    return [
+        {
+            "id": f"{contract.reference}-outcome-{outcome.pk}",
+            "title": outcome.text,
+            "type": "delivery",
+            "status": MILESTONE_STATUSES.get(outcome.assessment, "scheduled"),
+            "description": outcome.evidence,
+            "dateMet": _datetime(outcome.assessed_at)
+            if outcome.assessment == "achieved" and outcome.assessed_at
+            else None,
+        }
+        for outcome in contract.outcomes.all()
+    ]
+
+
+def _progress_reports(contract) -> list[dict]:
+    """Performance reports, as contract performance documents."""
+    return [
+        {
+            "id": f"{contract.reference}-performance-{report.pk}",
+            "documentType": "physicalProgressReport",
+            "title": f"Performance report, {report.period_start:%-d %B %Y} to "
+            f"{report.period_end:%-d %B %Y}",
+            "description": f"Overall rating: {report.get_overall_rating_display()}",
+            "datePublished": _datetime(report.filed_at),
+            "format": "text/html",
+            "language": "en",
+        }
+        for report in contract.performance_reports.all()
+    ]
 
 
 def _publisher(base_url: str) -> dict:

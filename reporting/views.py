@@ -173,12 +173,16 @@ def staff_savings_csv(request):
 
 
 def _published_contracts():
-    return Contract.objects.select_related(
-        "organisation",
-        "supplier__supplier_profile",
-        "offer__lot__framework",
-        "revision",
-    ).order_by("-awarded_at", "-id")
+    return (
+        Contract.objects.select_related(
+            "organisation",
+            "supplier__supplier_profile",
+            "offer__lot__framework",
+            "revision",
+        )
+        .prefetch_related("variations", "performance_reports", "outcomes")
+        .order_by("-awarded_at", "-id")
+    )
 
 
 def _base_url(request) -> str:

@@ -4,15 +4,18 @@ offer revision chosen, and mark the shortlist as awarded."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from catalogue.models import Offer
+from contracts.dates import months_between
 from contracts.models import Contract
 from contracts.services import contract_create
+from contracts.services.award import check_framework_open
+from contracts.value import estimate_warning, requirement_estimate
 from ndx.accounts.models import User
 from ndx.audit.services import audit_record
 
@@ -28,18 +31,24 @@ from .common import buyer_organisation, deadline_text, own_organisation
 from .emails import competition_emails_queue
 from .terms import (
     MAX_AWARD_TEXT,
+    award_baseline,
+    award_extension,
     award_quantity,
     award_term,
     award_text,
     award_unit_price,
+    award_units,
     check_kpis,
     check_price,
     clean_kpis,
+    clean_outcomes,
     contract_value,
     money_text,
+    quantity_from_units,
     still_buyable,
     time_to_award,
     usable_shortlist,
+    value_working,
 )
 
 
@@ -107,9 +116,17 @@ def direct_award_create(
     start_date,
     end_date,
     kpis,
+    units=None,
+    max_extension_months=0,
+    baseline_unit_price=None,
+    outcomes=None,
     now: datetime | None = None,
 ) -> Contract:
-    """Award a contract directly, from a frozen shortlist item or a single buyable offer."""
+    """Award a contract directly, from a frozen shortlist item or a single buyable offer.
+
+    Give `units` (users, licences, days or units, as the offer's pricing model counts them) and
+    the quantity is worked out from the pricing model and the term (users x months for a
+    per-user-per-month price); `quantity` is for callers that already know it."""
     now = now or timezone.now()
     organisation = buyer_organisation(actor)
     if (shortlist_item is None) == (offer is None):
@@ -141,6 +158,7 @@ def direct_award_create(
             f"{lot.framework.name}, {lot} does not allow direct award: run a further "
             "competition among at least 3 shortlisted suppliers instead."
         )
+    check_framework_open(lot.framework, timezone.localdate(now))
     still_buyable(terms["offer"], supplier.name)
     if terms["national_price"] is None:
         raise ValidationError(
@@ -149,7 +167,10 @@ def direct_award_create(
         )
     errors, cleaned = {}, {}
     cleaners = {
-        "quantity": lambda: award_quantity(quantity),
+        "quantity": lambda: award_quantity(quantity) if units in (None, "") else None,
+        "units": lambda: award_units(units, terms["revision"].pricing_model),
+        "max_extension_months": lambda: award_extension(max_extension_months),
+        "baseline_unit_price": lambda: award_baseline(baseline_unit_price),
         "unit_price": lambda: award_unit_price(unit_price),
         "term": lambda: award_term(start_date, end_date, timezone.localdate(now)),
         "kpis": lambda: clean_kpis(kpis),
@@ -167,6 +188,12 @@ def direct_award_create(
             check_price(cleaned["unit_price"], terms["national_price"])
         except ValidationError as exc:
             errors.update(exc.message_dict)
+    if cleaned.get("quantity") is None:
+        cleaned.pop("quantity", None)
+    if cleaned.get("units") is not None and "term" in cleaned:
+        cleaned["quantity"] = quantity_from_units(
+            terms["revision"].pricing_model, cleaned["units"], *cleaned["term"]
+        )
     if "quantity" in cleaned and "unit_price" in cleaned and "unit_price" not in errors:
         try:
             cleaned["value"] = contract_value(cleaned["unit_price"], cleaned["quantity"])
@@ -198,7 +225,58 @@ def direct_award_create(
         kpis=cleaned["kpis"],
         justification=cleaned["justification"],
         time_to_award=time_to_award(started, now),
+        units=cleaned["units"],
+        term_months=months_between(start, end),
+        max_extension_months=cleaned["max_extension_months"],
+        baseline_unit_price=cleaned["baseline_unit_price"],
+        outcomes=clean_outcomes(outcomes),
     )
+
+
+def direct_award_estimate(
+    *, terms: dict, units, quantity, unit_price, start_date, end_date, requirement=None
+) -> dict:
+    """What the award would be worth, before it is made (the "Calculate" step): the quantity
+    and value from the pricing model, and a warning when the value is more than 25% away from
+    the requirement's budget. Raises ValidationError (by field) when it cannot be worked out."""
+    errors, cleaned = {}, {}
+    revision = terms["revision"]
+    for key, clean in (
+        ("unit_price", lambda: award_unit_price(unit_price)),
+        ("units", lambda: award_units(units, revision.pricing_model)),
+        ("term", lambda: award_term(start_date, end_date, date.min)),
+    ):
+        try:
+            cleaned[key] = clean()
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if cleaned.get("units") is None and "units" in cleaned and not errors:
+        try:
+            cleaned["quantity"] = award_quantity(quantity)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    start, end = cleaned["term"]
+    months = months_between(start, end)
+    if cleaned.get("units") is not None:
+        cleaned["quantity"] = quantity_from_units(
+            revision.pricing_model, cleaned["units"], start, end
+        )
+    value = contract_value(cleaned["unit_price"], cleaned["quantity"])
+    requirement = requirement or terms.get("requirement")
+    estimate, what = requirement_estimate(requirement, months)
+    return {
+        "quantity": cleaned["quantity"],
+        "units": cleaned.get("units"),
+        "months": months,
+        "unit_price": cleaned["unit_price"],
+        "value": value,
+        "warning": estimate_warning(value, estimate, what),
+        "working": value_working(
+            revision, cleaned.get("units"), months, cleaned["unit_price"], value
+        ),
+    }
 
 
 def _scores_text(response: CompetitionResponse) -> str:
@@ -324,6 +402,7 @@ def competition_award(
     if errors:
         raise ValidationError(errors)
     check_price(chosen.unit_price, invitation.national_price, "response")
+    check_framework_open(invitation.offer.lot.framework, timezone.localdate(now))
     still_buyable(invitation.offer, invitation.supplier.name)
     requirement = locked.requirement
     started = requirement.created_at if requirement else locked.shortlist.created_at

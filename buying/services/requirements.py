@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -424,5 +424,45 @@ def requirement_copy(*, actor: User, requirement: Requirement) -> Requirement:
     )
     audit_record(
         actor=actor, action="requirement.copied", obj=copy, detail={"from": requirement.pk}
+    )
+    return copy
+
+
+@transaction.atomic
+def requirement_from_contract(*, actor: User, contract) -> Requirement:
+    """ "Buy again": a new draft requirement pre-filled from a contract (its requirement's answers
+    when it had one; otherwise the contract's title, lot, users and outcomes), with the
+    contract's current value as the budget."""
+    organisation = buyer_organisation(actor)
+    if contract.organisation_id != organisation.pk:
+        raise PermissionDenied("This contract belongs to another organisation.")
+    source = contract.requirement
+    if source is not None and source.organisation_id == organisation.pk:
+        copy = requirement_copy(actor=actor, requirement=source)
+    else:
+        lot = contract.offer.lot
+        if not requirement_lot_choices().filter(pk=lot.pk).exists():
+            lot = None
+        outcomes = [outcome.text for outcome in contract.outcomes.all()]
+        users = contract.units if contract.revision.pricing_model == "per_user_month" else None
+        copy = Requirement.objects.create(
+            organisation=organisation,
+            created_by=actor,
+            title=contract.title[:MAX_TITLE],
+            problem="\n".join(outcomes),
+            user_count=int(users) if users else None,
+            lot=lot,
+            framework=lot.framework if lot is not None else None,
+        )
+    title = f"Buy again: {contract.title}"
+    copy.title = title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1].rstrip() + "…"
+    if copy.budget_max is None and (copy.budget_min is None or copy.budget_min <= contract.value):
+        copy.budget_max = contract.value
+    copy.save(update_fields=["title", "budget_max"])
+    audit_record(
+        actor=actor,
+        action="requirement.bought_again",
+        obj=copy,
+        detail={"contract": contract.pk},
     )
     return copy

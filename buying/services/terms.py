@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 
 from catalogue.models import Offer
+from contracts.dates import months_between
+from contracts.value import PRICING_QUESTIONS, pricing_quantity
 from ndx.accounts.models import Organisation, User
 
 from ..models import (
@@ -184,3 +186,70 @@ def usable_shortlist(actor: User, shortlist: Shortlist) -> Organisation:
             "so nothing can be awarded from it."
         )
     return organisation
+
+
+MAX_EXTENSION_MONTHS = 120
+MAX_OUTCOMES = 20
+
+
+def award_units(raw, pricing_model: str) -> Decimal | None:
+    """Users, licences, days or units as the buyer knows them (None: not given, or a fixed
+    price, which needs none)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()) or pricing_model == "fixed":
+        return None
+    label = PRICING_QUESTIONS.get(pricing_model, ("How many units?", False))[0]
+    noun = label.removeprefix("How many ").removesuffix("?") or "units"
+    units = _award_amount(raw, "units", f"number of {noun}", maximum=MAX_QUANTITY, example="500")
+    if units <= 0:
+        raise ValidationError({"units": f"The number of {noun} must be more than 0"})
+    return units
+
+
+def quantity_from_units(pricing_model: str, units: Decimal | None, start: date, end: date):
+    """The quantity the unit price is charged on, from the pricing model (users x months of
+    the term for a per-user-per-month price)."""
+    months = max(months_between(start, end), 1)
+    return pricing_quantity(pricing_model, units, months).quantize(PENNY)
+
+
+def value_working(revision, units, months: int, unit_price: Decimal, value: Decimal) -> str:
+    """The sum in words, like "500 users × 12 months × £25.00 per user per month = £150,000.00"."""
+    model = revision.pricing_model
+    if model == "fixed" or units is None:
+        return f"{money_text(unit_price)} {revision.unit_label} = {money_text(value)}"
+    noun = PRICING_QUESTIONS[model][0].removeprefix("How many ").removesuffix("?")
+    parts = [f"{units:,.0f} {noun}" if units == units.to_integral() else f"{units:,} {noun}"]
+    if PRICING_QUESTIONS[model][1]:
+        parts.append(f"{months} month{'s' if months != 1 else ''}")
+    parts.append(f"{money_text(unit_price)} {revision.unit_label}")
+    return " × ".join(parts) + f" = {money_text(value)}"
+
+
+def award_extension(raw) -> int:
+    if raw in (None, ""):
+        return 0
+    try:
+        months = int(str(raw).strip())
+    except ValueError:
+        raise ValidationError(
+            {"max_extension_months": "Enter the extension allowed as a whole number of months"}
+        ) from None
+    if months < 0 or months > MAX_EXTENSION_MONTHS:
+        raise ValidationError(
+            {"max_extension_months": f"The extension must be 0 to {MAX_EXTENSION_MONTHS} months"}
+        )
+    return months
+
+
+def award_baseline(raw) -> Decimal | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    return _award_amount(
+        raw, "baseline_unit_price", "previous price", maximum=MAX_UNIT_PRICE, example="30.00"
+    )
+
+
+def clean_outcomes(raw) -> list[str]:
+    lines = raw if isinstance(raw, list | tuple) else str(raw or "").splitlines()
+    outcomes = [" ".join(str(line).split())[:500] for line in lines if str(line).strip()]
+    return outcomes[:MAX_OUTCOMES]

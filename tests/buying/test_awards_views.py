@@ -598,3 +598,28 @@ def test_text_in_every_competition_field_is_escaped(client, setup):
     page = client.get(f"/buying/contracts/{contract.pk}/").content.decode()
     assert SCRIPT not in page and ESCAPED in page
     assert ClarificationQuestion.objects.get().answer == SCRIPT  # stored as typed
+
+
+def test_calculate_shows_the_value_from_the_pricing_model_and_awards_nothing(client, direct):
+    """Per user per month: 500 users over 12 months at £12.00 is £72,000, shown before the
+    award (a plain submit button, so it works without JavaScript)."""
+    from catalogue.models import OfferRevision
+    from contracts.dates import add_months
+
+    OfferRevision.objects.filter(offer=direct["offer"]).update(pricing_model="per_user_month")
+    client.force_login(direct["buyer"])
+    start = timezone.localdate() + timedelta(days=7)
+    data = award_post(
+        quantity="",
+        units="500",
+        calculate="1",
+        **date_fields("end_date", add_months(start, 12) - timedelta(days=1)),
+    )
+    page = client.post(item_url(direct), data).content.decode()
+    assert "Contract value: £72,000.00" in page
+    assert "500 users × 12 months × £12.00 per user per month = £72,000.00" in page
+    assert not Contract.objects.exists()
+    del data["calculate"]
+    client.post(item_url(direct), data)
+    contract = Contract.objects.get()
+    assert contract.value == Decimal("72000.00") and contract.status == Contract.Status.MOBILISING

@@ -35,3 +35,28 @@ def test_buying_services_queue_tasks_by_name(graph):
 def test_review_querysets_do_not_import_review_models(graph):
     assert graph.find_shortest_chain(importer="reviews.models", imported="reviews.querysets")
     assert not graph.find_shortest_chain(importer="reviews.querysets", imported="reviews.models")
+
+
+def test_contracts_imports_no_higher_app_and_its_services_queue_tasks_by_name():
+    """contracts sits below reviews, buying, matching and reporting (and above suppliers and
+    catalogue); its services queue emails by task name and never import contracts.tasks."""
+    whole = grimp.build_graph(
+        "contracts", "buying", "reviews", "matching", "reporting", "catalogue", "ndx"
+    )
+    for higher in ("buying", "reviews", "matching", "reporting"):
+        assert not whole.chain_exists(importer="contracts", imported=higher, as_packages=True)
+    services = whole.find_descendants("contracts.services") | {"contracts.services"}
+    assert not any(
+        whole.chain_exists(importer=service, imported="contracts.tasks") for service in services
+    )
+
+
+def test_the_contract_beat_tasks_are_scheduled_and_registered():
+    from django.conf import settings
+
+    import contracts.tasks  # noqa: F401 (registers the tasks, as the worker's autodiscovery does)
+    from ndx.celery import app
+
+    for key in ("contracts-move-daily", "contracts-remind-reports", "contracts-remind-renewals"):
+        schedule = settings.CELERY_BEAT_SCHEDULE[key]
+        assert schedule["task"] in app.tasks and schedule["schedule"] <= 24 * 3600

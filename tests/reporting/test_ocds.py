@@ -274,3 +274,93 @@ def test_the_schema_check_finds_mistakes(client, validators):
     broken["uri"] = "not a uri"
     errors = {e.message for e in validators["release"].iter_errors(broken)}
     assert len(errors) == 5, errors
+
+
+def test_the_contracts_life_is_in_the_feed_and_validates(client, validators):
+    """Amendments (contractAmendment), termination, milestones from outcomes and performance
+    reports as physicalProgressReport documents."""
+    from django.utils import timezone
+
+    from contracts.models import (
+        ContractKpi,
+        ContractOutcome,
+        ContractVariation,
+        PerformanceReport,
+    )
+
+    contract = make_contract(status="terminated", national_price="120.00")
+    now = timezone.now()
+    ContractVariation.objects.create(
+        contract=contract,
+        number=1,
+        ground="below_threshold",
+        status="accepted",
+        new_value=1050,
+        reason="More users",
+        proposed_at=now,
+        responded_at=now,
+    )
+    ContractVariation.objects.create(
+        contract=contract,
+        number=2,
+        ground="additional",
+        status="rejected",
+        new_value=2000,
+        reason="Payroll",
+        proposed_at=now,
+    )
+    ContractKpi.objects.create(contract=contract, name="Availability")
+    PerformanceReport.objects.create(
+        contract=contract,
+        period_start=contract.start_date,
+        period_end=contract.start_date + timedelta(days=90),
+        overall_rating="inadequate",
+        filed_at=now,
+    )
+    for assessment in ("achieved", "partly", "not_achieved", ""):
+        ContractOutcome.objects.create(
+            contract=contract,
+            text=f"Outcome {assessment}",
+            assessment=assessment,
+            evidence="Survey" if assessment else "",
+            assessed_at=now if assessment else None,
+        )
+    package = client.get("/open-data/ocds/releases.json").json()
+    assert_valid(validators["release"], package)
+    release = package["releases"][0]
+    assert release["tag"] == ["award", "contract", "contractAmendment", "contractTermination"]
+    awarded = release["contracts"][0]
+    assert awarded["status"] == "terminated"
+    assert [a["id"] for a in awarded["amendments"]] == [f"{contract.reference}-amendment-1"]
+    assert awarded["amendments"][0]["rationale"].startswith("Below-threshold modification")
+    documents = awarded["implementation"]["documents"]
+    assert [d["documentType"] for d in documents] == ["physicalProgressReport"]
+    statuses = [m["status"] for m in awarded["implementation"]["milestones"]]
+    assert statuses == ["met", "partiallyMet", "notMet", "scheduled"]
+
+
+def test_the_demo_feed_validates_with_an_amendment_a_termination_and_a_report(client, validators):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    releases, url = [], "/open-data/ocds/releases.json"
+    while url:
+        package = client.get(url).json()
+        assert_valid(validators["release"], package)
+        releases += package["releases"]
+        url = package.get("links", {}).get("next", "").removeprefix("http://testserver")
+    contracts = [r["contracts"][0] for r in releases]
+    assert any(c.get("amendments") for c in contracts)
+    assert any("contractAmendment" in r["tag"] for r in releases)
+    assert any(
+        c["status"] == "terminated" and "contractTermination" in r["tag"]
+        for r, c in zip(releases, contracts, strict=True)
+    )
+    documents = [d for c in contracts for d in c.get("implementation", {}).get("documents", [])]
+    assert documents and {d["documentType"] for d in documents} == {"physicalProgressReport"}
+    statuses = {
+        m["status"] for c in contracts for m in c.get("implementation", {}).get("milestones", [])
+    }
+    assert {"met", "partiallyMet"} <= statuses

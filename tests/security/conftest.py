@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -33,6 +34,7 @@ from buying.services import saved_searches as saved_search_services
 from buying.services import shortlists as shortlist_services
 from catalogue.models import CatalogueImport, Framework, OfferDocument
 from catalogue.search_index import revision_search_index
+from contracts.models import ContractKpi, ContractVariation, PerformanceReport
 from matching import runtime
 from matching import services as matching_services
 from ndx.accounts.models import Membership
@@ -293,6 +295,34 @@ def build_world() -> SimpleNamespace:
 
     # --- contracts and reviews ----------------------------------------------------------------
     w.contract = ContractFactory(organisation=w.buyer_a, offer=w.offer)
+    # Tracked KPIs (monthly, so reports are due), a filed report and a proposed change.
+    for position, name in enumerate(["Availability", "Incidents fixed", "Satisfaction"]):
+        ContractKpi.objects.create(
+            contract=w.contract,
+            position=position,
+            name=name,
+            measure="Measured monthly",
+            target="95%",
+            frequency="monthly",
+        )
+    w.performance_report = PerformanceReport.objects.create(
+        contract=w.contract,
+        period_start=w.contract.start_date,
+        period_end=w.contract.start_date + timedelta(days=20),
+        overall_rating="good",
+        filed_at=now,
+        filed_by=buyer_member,
+    )
+    w.variation = ContractVariation.objects.create(
+        contract=w.contract,
+        number=1,
+        ground="below_threshold",
+        new_quantity=105,
+        new_value=Decimal("1260.00"),
+        reason="More users",
+        proposed_at=now,
+        proposed_by=buyer_member,
+    )
     w.review = published_review(
         ContractFactory(organisation=w.buyer_a, offer=w.offer), author=buyer_member
     )

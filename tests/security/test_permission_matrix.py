@@ -339,6 +339,29 @@ ROWS: list[Row] = [
     ),
     row("contracts:contracts", BUYERS),
     row("contracts:contract", BUYER_A, pk("contract")),
+    row("contracts:kpis", BUYER_A, pk("contract")),
+    row("contracts:report_file", BUYER_A, pk("contract")),
+    row(
+        "contracts:report",
+        BUYER_A,
+        lambda w: {"pk": w.contract.pk, "report_pk": w.performance_report.pk},
+    ),
+    row("contracts:variation_propose", BUYER_A, pk("contract")),
+    row(
+        "contracts:variation_withdraw",
+        POST_ONLY,
+        lambda w: {"pk": w.contract.pk, "variation_pk": w.variation.pk},
+    ),
+    row("contracts:extend", BUYER_A, pk("contract")),
+    row("contracts:terminate", BUYER_A, pk("contract")),
+    row("contracts:benefits", BUYER_A, pk("contract")),
+    row("contracts:not_assessed", BUYER_A, pk("contract")),
+    row("contracts:close", POST_ONLY, pk("contract")),
+    row("buying:buy_again", POST_ONLY, pk("contract", "contract_pk")),
+    # Buyer B has no contracts with the supplier, so there is no relationship page for it.
+    row("contracts:relationship", BUYER_A, lambda w: {"supplier_pk": w.contract.supplier_id}),
+    row("contracts:staff_register", STAFF),
+    row("contracts:staff_register", STAFF, variant="csv", query="format=csv&status=active"),
     row("buying:competition_create", BUYER_A, pk("comp_shortlist")),
     row("buying:competitions", BUYERS),
     row("buying:competition", BUYER_A, pk("competition_open")),
@@ -384,6 +407,17 @@ ROWS: list[Row] = [
     row("buying:supplier_response", SUPPLIER_A, pk("invitation")),
     row("contracts:supplier_contracts", SUPPLIERS),
     row("contracts:supplier_contract", SUPPLIER_A, pk("contract")),
+    row(
+        "contracts:supplier_report",
+        SUPPLIER_A,
+        lambda w: {"pk": w.contract.pk, "report_pk": w.performance_report.pk},
+    ),
+    row(
+        "contracts:supplier_variation",
+        SUPPLIER_A,
+        lambda w: {"pk": w.contract.pk, "variation_pk": w.variation.pk},
+    ),
+    row("contracts:supplier_performance", SUPPLIERS),
     # --- reviews ------------------------------------------------------------------------------------
     row("reviews:mine", BUYERS),
     row("reviews:write", BUYER_A, pk("contract", "contract_pk")),
@@ -558,7 +592,49 @@ STAFF_ACTION = refused(all=403, anonymous=LOGIN, staff=None)
 BUYER_A_ACTION = refused(all=403, anonymous=LOGIN, buyer_a=None, buyer_b=404)
 SUPPLIER_A_ACTION = refused(all=403, anonymous=LOGIN, supplier_a=None, supplier_b=404)
 
+
+def _report_data(w) -> dict:
+    data = {"overall_rating": "good"}
+    for kpi in w.contract.kpi_set.all():
+        data[f"kpi_{kpi.pk}_achieved"] = "99%"
+        data[f"kpi_{kpi.pk}_rating"] = "good"
+    return data
+
+
+def _variation(w) -> dict:
+    return {"pk": w.contract.pk, "variation_pk": w.variation.pk}
+
+
 POSTS: list[Post] = [
+    # Contract management: the buyer's own contract (a supplier cannot file the buyer's report).
+    post("contracts:report_file", pk("contract"), BUYER_A_ACTION, _report_data, "buyer_a_member"),
+    post(
+        "contracts:terminate",
+        pk("contract"),
+        BUYER_A_ACTION,
+        lambda w: {"reason": "Moved in-house"},
+        control="buyer_a_admin",
+    ),
+    post("contracts:variation_withdraw", _variation, BUYER_A_ACTION, control="buyer_a_member"),
+    # The contract has not reached its end date, so closing it is refused even for its buyer.
+    post("contracts:close", pk("contract"), BUYER_A_ACTION),
+    post(
+        "buying:buy_again", pk("contract", "contract_pk"), BUYER_A_ACTION, control="buyer_a_admin"
+    ),
+    post(
+        "contracts:supplier_variation",
+        _variation,
+        SUPPLIER_A_ACTION,
+        lambda w: {"decision": "reject", "comment": "Too expensive"},
+        control="supplier_a_admin",
+    ),
+    post(
+        "contracts:supplier_report",
+        lambda w: {"pk": w.contract.pk, "report_pk": w.performance_report.pk},
+        SUPPLIER_A_ACTION,
+        lambda w: {"response": "We agree"},
+        control="supplier_a_member",
+    ),
     # Staff decisions.
     post(
         "suppliers:staff_application",

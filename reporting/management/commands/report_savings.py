@@ -6,6 +6,7 @@ from reporting.exports import (
     NO_CONTRACTS,
     computed_text,
     csv_text,
+    savings_and_avoidance_text,
     savings_csv_rows,
     savings_table,
 )
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         "ambition of £1bn of savings a year. It first computes a fresh snapshot (--cached "
         "prints the current one). CSV columns: group,contracts,priced_contracts,total_value,"
         "list_value,saving,saving_share (money in pounds to 2 places, share of the list-price "
-        "cost as a fraction to 4 places). With no contracts it says so (exit status 0)."
+        "cost as a fraction to 4 places). The table ends with a line giving the national cost "
+        "saving and cost avoidance (baseline: the buyer's previous price, or the lot's median "
+        "awarded price, minus the price paid). With no contracts it says so (exit status 0)."
     )
 
     def add_arguments(self, parser):
@@ -61,3 +64,5 @@ class Command(BaseCommand):
             f"Computed at {computed_text(snapshot)} from {snapshot.contracts:,} contracts\n"
         )
         self.stdout.write(savings_table(rows, label))
+        overall = snapshot.savings_rows.filter(dimension="overall").first()
+        self.stdout.write(savings_and_avoidance_text(overall), ending="")
