@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ndx.accounts.decorators import member_required
+from ndx.accounts.decorators import member_required, sensitive_action
 from ndx.accounts.forms import apply_validation_error
 
 from . import forms as contract_forms
@@ -131,6 +131,7 @@ def report_detail(request, pk: int, report_pk: int):
 
 
 @buyer_required
+@sensitive_action
 def variation_propose(request, pk: int):
     contract = held_contract(request, pk)
     form = contract_forms.VariationForm(_data(request))
@@ -161,6 +162,7 @@ def variation_withdraw(request, pk: int, variation_pk: int):
 
 
 @buyer_required
+@sensitive_action
 def extend(request, pk: int):
     contract = held_contract(request, pk)
     form = contract_forms.ExtendForm(_data(request))
@@ -177,6 +179,7 @@ def extend(request, pk: int):
 
 
 @buyer_required
+@sensitive_action
 def terminate(request, pk: int):
     contract = held_contract(request, pk)
     form = contract_forms.TerminateForm(_data(request))

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
-from ndx.accounts.decorators import member_required
+from ndx.accounts.decorators import member_required, sensitive_action
 from ndx.accounts.forms import apply_validation_error
 
 from . import forms as contract_forms
@@ -49,6 +49,7 @@ def report(request, pk: int, report_pk: int):
 
 
 @supplier_required
+@sensitive_action
 def variation(request, pk: int, variation_pk: int):
     contract = supplied_contract(request, pk)
     change = get_object_or_404(contract.variations, pk=variation_pk)

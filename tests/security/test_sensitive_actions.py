@@ -27,6 +27,8 @@ SENSITIVE = {
     "reviews:staff_publish",
     "reviews:staff_reject",
     "accounts:member_remove",
+    "contracts:terminate",
+    "contracts:supplier_variation",
 }
 CASES = [p for p in POSTS if p.name in SENSITIVE]
 
