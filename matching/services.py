@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -32,7 +33,7 @@ from catalogue.models import Offer, RevisionFacet
 from ndx.audit.services import audit_record
 from ndx.outbox import enqueue_on_commit
 
-from .engine import ENGINE_VERSION, EngineConfig, Filters, Index, build_index
+from .engine import ENGINE_VERSION, EngineConfig, Filters, Index, allowed_row_mask, build_index
 from .models import IndexBuild, IndexChange, MatchRun
 
 log = logging.getLogger(__name__)
@@ -481,12 +482,13 @@ def requirement_match(*, actor, requirement) -> MatchRun:
         )
     started = time.perf_counter()
     eligible = eligible_offers(actor=actor, requirement=requirement)
-    allowed = {str(pk) for pk in eligible.values_list("pk", flat=True)}
-    filters = Filters(allowed_ids=allowed)
+    allowed = np.fromiter(eligible.values_list("pk", flat=True), dtype=np.int64)
     text = requirement.matching_text()
     from .runtime import index_lock
 
     with index_lock:  # never search while incremental changes are being applied
+        # A row mask built under the same lock, so it matches the index rows searched.
+        filters = Filters(allowed_rows=allowed_row_mask(loaded.index, allowed))
         results = loaded.index.search(text, top_k=TOP_OFFERS, filters=filters, explain=True)
         supplier_results = loaded.index.rank_suppliers(
             text, top_k=TOP_SUPPLIERS, filters=filters, explain=False
