@@ -35,6 +35,7 @@ from ndx.outbox import enqueue_on_commit
 
 from .engine import ENGINE_VERSION, EngineConfig, Filters, Index, allowed_row_mask, build_index
 from .models import IndexBuild, IndexChange, MatchRun
+from .publication import announce, index_publish, publications_prune
 
 log = logging.getLogger(__name__)
 
@@ -230,6 +231,9 @@ def index_build_run(*, build_id: int) -> IndexBuild:
         index = build_index(documents, engine_config(), embedder=embedder)
         _progress(build, 90, "Saving the index")
         path = _write_atomically(index, build)
+        if settings.MATCHING_PUBLISH_INDEX:  # for nodes that share no disk with this worker
+            _progress(build, 95, "Publishing the index for other nodes")
+            index_publish(build_id=build.pk, folder=path)
         IndexBuild.LIFECYCLE.apply(build, "succeed")
         build.changes_upto = upto
         build.path = str(path)
@@ -257,6 +261,9 @@ def index_build_run(*, build_id: int) -> IndexBuild:
         )
         if _make_current(build):
             index_changes_prune()
+            if settings.MATCHING_PUBLISH_INDEX:
+                publications_prune()
+                transaction.on_commit(lambda: announce(build.pk))
         _prune_files()
     except Exception as exc:
         _build_failed(build, exc, seconds=round(time.perf_counter() - started, 3))

@@ -242,6 +242,9 @@ MEDIA_URL = "/media/"
 MATCHING_INDEX_DIR = Path(os.environ.get("NDX_INDEX_DIR", BASE_DIR / "var" / "matching"))
 MATCHING_EMBEDDINGS = os.environ.get("NDX_MATCHING_EMBEDDINGS", "") == "1"
 MATCHING_REFRESH_SECONDS = float(os.environ.get("NDX_MATCHING_REFRESH_SECONDS", "1"))
+# Publish each index build in the database for nodes that share no disk with the worker
+# (matching/publication.py). Set on the worker of a deployment with more than one machine.
+MATCHING_PUBLISH_INDEX = os.environ.get("NDX_MATCHING_PUBLISH", "") == "1"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
