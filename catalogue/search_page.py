@@ -26,6 +26,7 @@ from django.template.loader import get_template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from ndx.db_router import replica_reads
 from ndx.govuk import render_component
 
 from .facet_index import catalogue_generation
@@ -176,13 +177,18 @@ def search_page(data: QueryDict) -> SearchPage:
     """The shared part of the search page for these parameters, from the cache when the
     catalogue has not changed since it was rendered."""
     if not getattr(settings, "NDX_SEARCH_FRAGMENT_CACHE", True):
-        return _page(search_offers(data))
+        return _render(data)
     key = fragment_key(data, catalogue_generation())
     page = cache.get(key)
     if page is None:
-        page = _page(search_offers(data))
+        page = _render(data)
         cache.set(key, page, FRAGMENT_SECONDS)
     return page
+
+
+def _render(data: QueryDict) -> SearchPage:
+    with replica_reads():  # the read replica when DATABASE_REPLICA_URL is set
+        return _page(search_offers(data))
 
 
 _COMPARE_FORM = (
