@@ -176,17 +176,20 @@ def _prune_local(keep: Path) -> None:
 
 
 def local_index_path(build: IndexBuild, *, wait: bool) -> Path | None:
-    """The folder to load `build` from on this node. The worker's folder when this node can
-    see it; else this node's own copy, fetched from the database when missing: at once when
-    `wait`, else in a background thread (None meanwhile: keep serving the old index)."""
-    own = Path(build.path) if build.path else None
-    if own is not None and own.is_dir():
-        return own
-    local = Path(settings.MATCHING_INDEX_DIR) / f"index-{build.pk}"
+    """The folder to load `build` from on this node: the worker's folder when it is in this
+    node's own index folder (settings.MATCHING_INDEX_DIR: one machine); else, when the build
+    was published, this node's own copy, fetched from the database when missing (at once when
+    `wait`, else in a background thread, returning None meanwhile: keep serving the old index);
+    else the worker's folder as before (a node that cannot reach it logs the failed load)."""
+    own_dir = Path(settings.MATCHING_INDEX_DIR)
+    worker = Path(build.path) if build.path else None
+    if worker is not None and worker.is_dir() and worker.parent.resolve() == own_dir.resolve():
+        return worker
+    local = own_dir / f"index-{build.pk}"
     if local.is_dir():
         return local
     if not PublishedIndex.objects.filter(build=build).exists():
-        return own or local  # not published: loading fails and is logged, as before
+        return worker or local
     if wait:
         fetch(build, local)
         _prune_local(local)

@@ -67,7 +67,7 @@ def test_a_node_without_the_files_fetches_verifies_and_serves_them(
     build = services.index_rebuild_now()
     worker_files = files(Path(build.path))
     node = on_another_node(publishing, tmp_path, "node-b")
-    shutil.rmtree(build.path)  # the worker's disk is not this node's
+    # The worker's folder is outside this node's index folder: as if on another machine.
     run = services.requirement_match(
         actor=buyer, requirement=requirement_for(buyer, "We need payroll for our schools")
     )
