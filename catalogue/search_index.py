@@ -19,19 +19,14 @@ VOCABULARY_WORD_RE = re.compile(r"^[a-z][a-z0-9]{2,59}$")
 BATCH = 1000
 
 # Field groups and their tsvector weights: title A, categories and supplier B,
-# summary, features and benefits C, the rest D. One statement per batch (PostgreSQL) writes
-# both the search text and the weighted tsvector of every revision in it.
+# summary, features and benefits C, the rest D.
 _WEIGHTED_SQL = """
-UPDATE catalogue_offerrevision AS r SET
-    search_text = v.search_text,
-    search_vector =
-        setweight(to_tsvector('english', coalesce(r.title, '')), 'A')
-     || setweight(to_tsvector('english', coalesce(v.b, '')), 'B')
-     || setweight(to_tsvector('english', v.c), 'C')
-     || setweight(to_tsvector('english', v.d), 'D')
-FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[])
-    AS v(id, search_text, b, c, d)
-WHERE r.id = v.id
+UPDATE catalogue_offerrevision AS r SET search_vector =
+    setweight(to_tsvector('english', coalesce(r.title, '')), 'A')
+ || setweight(to_tsvector('english', coalesce(%s, '')), 'B')
+ || setweight(to_tsvector('english', %s), 'C')
+ || setweight(to_tsvector('english', %s), 'D')
+WHERE r.id = %s
 """
 
 
@@ -82,20 +77,16 @@ def revision_search_index(*, revision_ids: Iterable[int]) -> int:
                 for kind, value in facets_for(revision)
             ]
             words |= vocabulary_for(f"{groups['title']} {groups['b']} {groups['c']}")
-            params.append(
-                (revision.pk, revision.search_text, groups["b"], groups["c"], groups["d"])
-            )
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                columns = [[row[i] for row in params] for i in range(5)]
-                cursor.execute(_WEIGHTED_SQL, columns)
-        else:
-            OfferRevision.objects.bulk_update(revisions, ["search_text"], batch_size=500)
+            params.append((groups["b"], groups["c"], groups["d"], revision.pk))
+        OfferRevision.objects.bulk_update(revisions, ["search_text"], batch_size=500)
         RevisionFacet.objects.filter(revision_id__in=chunk).delete()
         RevisionFacet.objects.bulk_create(facets, batch_size=1000)
         SearchTerm.objects.bulk_create(
             [SearchTerm(word=w) for w in sorted(words)], ignore_conflicts=True, batch_size=1000
         )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.executemany(_WEIGHTED_SQL, params)
         done += len(revisions)
     catalogue_changed()
     return done
