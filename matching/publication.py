@@ -136,7 +136,11 @@ def fetch(build: IndexBuild, target: Path) -> Path:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
         try:
             with tarfile.open(fileobj=archive, mode="r:") as tar:
-                tar.extractall(staging, members=_safe_members(tar), filter="data")
+                members = _safe_members(tar)  # plain files with plain names only
+                if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
+                    tar.extractall(staging, members=members, filter="data")
+                else:  # pragma: no cover - older Pythons
+                    tar.extractall(staging, members=members)  # noqa: S202 - members checked
             if target.exists():  # another thread of this node got there first
                 shutil.rmtree(staging, ignore_errors=True)
             else:
