@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 EXTRAS ?= dev
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install static lint format check-chromium bench clean
+.PHONY: run test install static lint format check-chromium bench bench-national clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ test: install lint check-chromium
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py
+
+# 1,000,000 synthetic offers: search and matching at national scale (tens of minutes).
+bench-national: install
+	$(BIN)/python benchmarks/run_all.py --only search,scale --national
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3

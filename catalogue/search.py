@@ -16,7 +16,7 @@ import numpy as np
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     Case,
     F,
@@ -270,7 +270,7 @@ def text_scores(parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray, Any, bool]
                 .annotate(relevance=rank + exact)
                 .values_list("offer_id", "relevance")
             )
-            ids, scores = _arrays(rows)
+            ids, scores = _aggregated_arrays(rows)
             if len(ids) or operator == "|":
                 return ids, scores, query, operator == "&"
     for require_all in (True, False):
@@ -284,6 +284,22 @@ def text_scores(parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray, Any, bool]
         if len(ids) or not require_all:
             return ids, scores, None, require_all
     return np.empty(0, dtype=np.int64), np.empty(0), None, False  # pragma: no cover
+
+
+def _aggregated_arrays(rows) -> tuple[np.ndarray, np.ndarray]:
+    """The (offer id, relevance) pairs of a values_list queryset as two numpy arrays, fetched
+    as two PostgreSQL arrays in one row (array_agg) instead of one Python tuple per match,
+    which cost more than the ranking itself for broad queries (16,000 matches at 100k)."""
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT array_agg(t.offer_id), array_agg(t.relevance) FROM ({sql}) AS t",  # noqa: S608 - compiled by the ORM
+            params,
+        )
+        ids, scores = cursor.fetchone()
+    if not ids:
+        return np.empty(0, dtype=np.int64), np.empty(0)
+    return np.asarray(ids, dtype=np.int64), np.asarray(scores, dtype=float)
 
 
 def _arrays(rows) -> tuple[np.ndarray, np.ndarray]:

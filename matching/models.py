@@ -127,3 +127,33 @@ class MatchRun(models.Model):
 
     def __str__(self) -> str:
         return f"Matches for {self.requirement} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PublishedIndex(models.Model):
+    """A build's index files packed into one archive and stored in the database in chunks, so
+    a node that shares no disk with the worker can fetch it, check it and swap it in
+    (matching/publication.py)."""
+
+    build = models.OneToOneField(IndexBuild, on_delete=models.CASCADE, related_name="publication")
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    chunk_count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Published index of build {self.build_id} ({self.size} bytes)"
+
+
+class PublishedIndexChunk(models.Model):
+    publication = models.ForeignKey(PublishedIndex, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["publication", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "number"], name="one_chunk_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Chunk {self.number} of {self.publication_id}"

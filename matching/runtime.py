@@ -1,6 +1,8 @@
 """The index a web (or worker) process searches: loaded from the current build's index folder, with
-newer incremental changes applied on top. Checked at most every MATCHING_REFRESH_SECONDS,
-so a new build or an offer update shows without a restart."""
+newer incremental changes applied on top. Checked at most every MATCHING_REFRESH_SECONDS (and at
+once when a new build is announced through the shared cache), so a new build or an offer update
+shows without a restart. A node that shares no disk with the worker fetches the build's published
+archive first (matching/publication.py) and keeps serving its old index until it has it."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from ndx.outbox import publish
 
 from .engine import Document, Index, IndexVersionError
 from .models import IndexBuild, IndexChange
+from .publication import announced, local_index_path
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +75,12 @@ def current_index(force: bool = False) -> LoadedIndex | None:
     global _loaded
     with _lock:
         now = time.monotonic()
+        told = announced()  # a new build announced through the shared cache: look now
         if (
             not force
             and _loaded is not None
             and now - _loaded.checked_at < settings.MATCHING_REFRESH_SECONDS
+            and told in (None, _loaded.build_id)
         ):
             return _loaded
         build = IndexBuild.objects.current().first()
@@ -83,7 +88,14 @@ def current_index(force: bool = False) -> LoadedIndex | None:
             return _loaded
         if _loaded is None or _loaded.build_id != build.pk:
             try:
-                index = Index.load(build.path)
+                # This node's copy (fetched from the published archive when it shares no disk
+                # with the worker); None while a background fetch runs: keep the old index.
+                path = local_index_path(build, wait=_loaded is None)
+                if path is None:
+                    _apply_changes(_loaded)
+                    _loaded.checked_at = now
+                    return _loaded
+                index = Index.load(path)
             except IndexVersionError:
                 # Built by an older engine: keep serving what we have and ask for a rebuild.
                 log.warning("index build %s is from another engine version; rebuilding", build.pk)

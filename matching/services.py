@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -32,8 +33,9 @@ from catalogue.models import Offer, RevisionFacet
 from ndx.audit.services import audit_record
 from ndx.outbox import enqueue_on_commit
 
-from .engine import ENGINE_VERSION, EngineConfig, Filters, Index, build_index
+from .engine import ENGINE_VERSION, EngineConfig, Filters, Index, allowed_row_mask, build_index
 from .models import IndexBuild, IndexChange, MatchRun
+from .publication import announce, index_publish, publications_prune
 
 log = logging.getLogger(__name__)
 
@@ -229,6 +231,9 @@ def index_build_run(*, build_id: int) -> IndexBuild:
         index = build_index(documents, engine_config(), embedder=embedder)
         _progress(build, 90, "Saving the index")
         path = _write_atomically(index, build)
+        if settings.MATCHING_PUBLISH_INDEX:  # for nodes that share no disk with this worker
+            _progress(build, 95, "Publishing the index for other nodes")
+            index_publish(build_id=build.pk, folder=path)
         IndexBuild.LIFECYCLE.apply(build, "succeed")
         build.changes_upto = upto
         build.path = str(path)
@@ -256,6 +261,9 @@ def index_build_run(*, build_id: int) -> IndexBuild:
         )
         if _make_current(build):
             index_changes_prune()
+            if settings.MATCHING_PUBLISH_INDEX:
+                publications_prune()
+                transaction.on_commit(lambda: announce(build.pk))
         _prune_files()
     except Exception as exc:
         _build_failed(build, exc, seconds=round(time.perf_counter() - started, 3))
@@ -481,12 +489,13 @@ def requirement_match(*, actor, requirement) -> MatchRun:
         )
     started = time.perf_counter()
     eligible = eligible_offers(actor=actor, requirement=requirement)
-    allowed = {str(pk) for pk in eligible.values_list("pk", flat=True)}
-    filters = Filters(allowed_ids=allowed)
+    allowed = np.fromiter(eligible.values_list("pk", flat=True), dtype=np.int64)
     text = requirement.matching_text()
     from .runtime import index_lock
 
     with index_lock:  # never search while incremental changes are being applied
+        # A row mask built under the same lock, so it matches the index rows searched.
+        filters = Filters(allowed_rows=allowed_row_mask(loaded.index, allowed))
         results = loaded.index.search(text, top_k=TOP_OFFERS, filters=filters, explain=True)
         supplier_results = loaded.index.rank_suppliers(
             text, top_k=TOP_SUPPLIERS, filters=filters, explain=False

@@ -120,6 +120,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# A read replica for search reads (ndx/db_router.py). Not under tests: they make their own
+# replica connection to the test database where they need one (tests/test_db_router.py).
+if os.environ.get("DATABASE_REPLICA_URL") and not TESTING:
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+DATABASE_ROUTERS = ["ndx.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis turns on Celery with a real broker; without it tasks run in-process.
@@ -294,6 +304,9 @@ MEDIA_URL = "/media/"
 MATCHING_INDEX_DIR = Path(os.environ.get("NDX_INDEX_DIR", BASE_DIR / "var" / "matching"))
 MATCHING_EMBEDDINGS = os.environ.get("NDX_MATCHING_EMBEDDINGS", "") == "1"
 MATCHING_REFRESH_SECONDS = float(os.environ.get("NDX_MATCHING_REFRESH_SECONDS", "1"))
+# Publish each index build in the database for nodes that share no disk with the worker
+# (matching/publication.py). Set on the worker of a deployment with more than one machine.
+MATCHING_PUBLISH_INDEX = os.environ.get("NDX_MATCHING_PUBLISH", "") == "1"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -263,6 +263,8 @@ def report(result: dict, args, work: Path, server_errors: list[str], machine: di
     search_p95 = stack.percentile(times.get("search", []), 95)
     ok_errors = failures == 0
     ok_search = bool(times.get("search")) and search_p95 < SEARCH_P95_AIM_MS
+    if not ok_errors:
+        print(f"INVALID: {failures} requests failed (any non-2xx answer is an error)")
     print(
         f"load: {'PASS' if ok_errors and ok_search else 'FAIL'} "
         f"errors {failures} (aim 0), search p95 {search_p95:.0f} ms (aim < "

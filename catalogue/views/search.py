@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ndx.ratelimit import rate_limited
 
 from .. import compare as comparison
-from ..search import PAGE_SIZES, SORTS, SearchOutcome, search_offers
+from ..search import PAGE_SIZES, SORTS
+from ..search_page import SearchPage, compare_control, search_page
 
 FILTER_KEYS = (
     "framework",
@@ -39,37 +43,30 @@ def _url(params: list[tuple[str, str]], **changes) -> str:
     return "?" + urlencode(kept) if kept else "?"
 
 
-def _pagination(outcome: SearchOutcome, params: list[tuple[str, str]]) -> dict | None:
-    page, paginator = outcome.page, outcome.paginator
-    if paginator.num_pages <= 1:
+def _pagination(page: SearchPage, params: list[tuple[str, str]]) -> dict | None:
+    number, num_pages = page.number, page.num_pages
+    if num_pages <= 1:
         return None
     numbers = sorted(
-        {1, paginator.num_pages, *range(max(1, page.number - 2), page.number + 3)}
-        & set(range(1, paginator.num_pages + 1))
+        {1, num_pages, *range(max(1, number - 2), number + 3)} & set(range(1, num_pages + 1))
     )
     items, previous = [], 0
-    for number in numbers:
-        if number - previous > 1:
+    for n in numbers:
+        if n - previous > 1:
             items.append({"ellipsis": True})
-        items.append(
-            {
-                "number": number,
-                "href": _url(params, page=number),
-                "current": number == page.number,
-            }
-        )
-        previous = number
+        items.append({"number": n, "href": _url(params, page=n), "current": n == number})
+        previous = n
     params_out: dict = {"items": items, "landmarkLabel": "Search results pages"}
-    if page.has_previous():
-        params_out["previous"] = {"href": _url(params, page=page.previous_page_number())}
-    if page.has_next():
-        params_out["next"] = {"href": _url(params, page=page.next_page_number())}
+    if number > 1:
+        params_out["previous"] = {"href": _url(params, page=number - 1)}
+    if number < num_pages:
+        params_out["next"] = {"href": _url(params, page=number + 1)}
     return params_out
 
 
-def _selected_filters(outcome: SearchOutcome, params: list[tuple[str, str]]) -> list[dict]:
+def _selected_filters(page: SearchPage, params: list[tuple[str, str]]) -> list[dict]:
     chips = []
-    for facet in outcome.facets:
+    for facet in page.facets:
         for option in facet.options:
             if option.selected:
                 remaining = [
@@ -93,61 +90,36 @@ def _selected_filters(outcome: SearchOutcome, params: list[tuple[str, str]]) -> 
     return chips
 
 
-def _facet_component(facet) -> tuple[str, dict] | None:
-    """GOV.UK checkboxes (or radios) for one facet, each option with its count."""
-    if not facet.options:
-        return None
-    items = [
-        {
-            "value": option.value,
-            "text": f"{option.label} ({option.count})",
-            "checked": option.selected,
-        }
-        for option in facet.options
-    ]
-    component = "checkboxes"
-    if facet.kind == "radios":
-        component = "radios"
-        items.insert(
-            0,
-            {
-                "value": "",
-                "text": "Any rating",
-                "checked": not any(o.selected for o in facet.options),
-            },
-        )
-    return component, {
-        "idPrefix": f"f-{facet.name}",
-        "name": facet.name,
-        "classes": "govuk-checkboxes--small"
-        if component == "checkboxes"
-        else "govuk-radios--small",
-        "fieldset": {
-            "legend": {"text": facet.label, "classes": "govuk-fieldset__legend--s"},
-        },
-        "items": items,
-    }
-
-
 @rate_limited("search", methods=("GET",))
 def search(request):
-    """/catalogue/: search and browse published offers. Plain GET, works without JavaScript."""
-    outcome = search_offers(request.GET)
+    """/catalogue/: search and browse published offers. Plain GET, works without JavaScript.
+    The shared part of the page comes from catalogue.search_page (cached); this visitor's
+    comparison buttons, CSRF token and saved-search form are added here, never cached."""
+    page = search_page(request.GET)
     params = [(k, v) for k, values in request.GET.lists() for v in values if k != "page"]
+    compare_ids = comparison.compare_ids(request.session)
+    control = partial(
+        compare_control,
+        compare_ids=compare_ids,
+        limit=comparison.LIMIT,
+        action=reverse("catalogue:compare_add"),
+        csrf=get_token(request),
+        next_url=request.get_full_path(),
+    )
     context = {
-        "outcome": outcome,
-        "q": outcome.query.text,
+        "outcome": page,
+        "q": page.query_text,
+        "rows": [(row, control(row)) for row in page.rows],
         "sorts": SORTS,
         "page_sizes": PAGE_SIZES,
-        "pagination": _pagination(outcome, params),
-        "selected_filters": _selected_filters(outcome, params),
+        "pagination": _pagination(page, params),
+        "selected_filters": _selected_filters(page, params),
         "clear_url": _url([(k, v) for k, v in params if k not in FILTER_KEYS]),
         "price_min": request.GET.get("price_min", "")[:20],
         "price_max": request.GET.get("price_max", "")[:20],
-        "compare_ids": comparison.compare_ids(request.session),
+        "compare_ids": compare_ids,
         "search_query_string": request.GET.urlencode(),
         "can_save": request.user.is_authenticated and request.user.is_buyer,
-        "facet_components": [c for c in map(_facet_component, outcome.facets) if c],
         "search_hidden_params": [(k, v) for k, v in params if k != "q"],
         "filter_hidden_params": [(k, v) for k, v in params if k in ("q", "sort", "size")],
         "sort_hidden_params": [(k, v) for k, v in params if k not in ("sort", "size")],

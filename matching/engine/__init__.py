@@ -26,7 +26,9 @@ Modules, one concern each (importing only the ones listed before them):
 - semantic: LSA and optional embeddings;
 - segments: rows, the delta segment, upserts, removals, compaction;
 - fusion: query scoring, fusion, ranking, explanations;
+- mapped: memory-mapped loading, so processes on one machine share one copy;
 - storage: the documented on-disk format (.npy arrays and JSON, no pickle);
+- masks: eligible offers as a boolean row mask (`allowed_row_mask`);
 - index: `Index`, assembled from the parts above, and `build_index`.
 """
 
@@ -34,6 +36,7 @@ from .config import ENGINE_VERSION, FIELDS, EngineConfig, config_from_mapping
 from .documents import Document, Filters, tie_key
 from .fusion import Explanation, Result, SupplierResult
 from .index import Index, build_index
+from .masks import allowed_row_mask
 from .semantic import Embedder, SentenceTransformerEmbedder
 from .storage import IndexVersionError
 
@@ -50,6 +53,7 @@ __all__ = [
     "SentenceTransformerEmbedder",
     "Index",
     "IndexVersionError",
+    "allowed_row_mask",
     "build_index",
     "config_from_mapping",
     "tie_key",

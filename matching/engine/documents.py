@@ -126,6 +126,8 @@ class Filters:
     """Hard eligibility criteria; a result never violates them.
 
     - allowed_ids: only these offer ids (e.g. published/visible ones).
+    - allowed_rows: only these index rows, a boolean mask over the rows of the index searched
+      (`masks.allowed_row_mask`; far cheaper than a large allowed_ids set).
     - lot_ids: offer.lot_id must be one of these.
     - budget_max: offer.price <= budget_max when the price is known (unknown price passes).
     - hosting_locations: offer.hosting_location must be one of these (case-insensitive).
@@ -139,6 +141,7 @@ class Filters:
     hosting_locations: Iterable[str] | str | None = None
     required_certifications: Iterable[str] | str | None = None
     exclude_ids: Iterable[str] | None = None
+    allowed_rows: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self._allowed = None if self.allowed_ids is None else _str_set(self.allowed_ids)
@@ -161,6 +164,7 @@ class Filters:
     def is_empty(self) -> bool:
         return (
             self._allowed is None
+            and self.allowed_rows is None
             and self._lots is None
             and self._budget is None
             and self._hosting is None
@@ -212,6 +216,9 @@ class FilterMixin:
 
     def _accepts_row(self, filters: Filters, row: int) -> bool:
         _sid, _sname, price, lot_id, hosting, certs, _rating = self._meta[row]
+        rows = filters.allowed_rows
+        if rows is not None and not (row < len(rows) and rows[row]):
+            return False
         return filters._accepts_values(self._ids[row], lot_id, price, hosting, certs)
 
     def _filter_mask(self, filters: Filters | None) -> np.ndarray | None:
@@ -242,6 +249,11 @@ class FilterMixin:
                 )
                 allowed[rows[rows >= 0]] = True
                 mask &= allowed
+        if filters.allowed_rows is not None:
+            given = np.asarray(filters.allowed_rows, dtype=bool)[:n]
+            if len(given) < n:  # rows added after the mask was built are not allowed
+                given = np.concatenate([given, np.zeros(n - len(given), dtype=bool)])
+            mask &= given
         if filters._exclude:
             rows = [self._row[i] for i in filters._exclude if i in self._row]
             mask[rows] = False

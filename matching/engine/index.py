@@ -196,7 +196,8 @@ class Index(LexicalMixin, CharGramMixin, SemanticMixin, SegmentMixin, FilterMixi
             total += arr.nbytes
         if self.svd is not None:
             total += self.svd.components_.nbytes
-        total += sum(len(t) for t in self._texts)
+        texts = self._texts
+        total += texts.total_bytes() if hasattr(texts, "total_bytes") else sum(map(len, texts))
         return total
 
 

@@ -1,8 +1,8 @@
 """Storage: the on-disk format of a matching index (no pickle).
 
-An index is a folder of plain, uncompressed NumPy ``.npy`` files (so a later reader can
-``np.load(path, mmap_mode="r")`` them) and one ``meta.json``. Nothing is pickled: ``np.load`` is
-always called with ``allow_pickle=False``, and loading never runs code from the file.
+An index is a folder of plain, uncompressed NumPy ``.npy`` files (loading maps them with
+``np.load(path, mmap_mode="c")``, see mapped.py) and one ``meta.json``. Nothing is pickled:
+``np.load`` is always called with ``allow_pickle=False``, and loading never runs code from the file.
 
 Files (n = rows, alive or removed-but-not-yet-compacted; V = word columns: single terms then
 phrases; T = single terms; C = char n-gram columns; L = LSA columns; k = LSA components;
@@ -75,6 +75,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .config import ENGINE_VERSION, config_from_mapping
+from .mapped import MappedTexts, load_arrays
 from .segments import _Interner, _Segment
 from .semantic import Embedder, LsaModel, SentenceTransformerEmbedder
 
@@ -354,9 +355,7 @@ def _assemble(cls: type, meta: dict[str, Any], arrays: dict[str, np.ndarray], em
             strict=True,
         )
     ]
-    texts = arrays["texts"].tobytes()
-    offsets = arrays["text_offsets"].tolist()
-    index._texts = [texts[a:b] for a, b in zip(offsets, offsets[1:], strict=False)]
+    index._texts = MappedTexts(arrays["texts"], arrays["text_offsets"])
     for name in ("alive", "tie", "price", "lot", "host", "cert"):
         setattr(index, f"_{name}", arrays[name])
     index._codes = {
@@ -380,7 +379,7 @@ def load_index(cls: type, path: Path, embedder: Embedder | None = None) -> Any:
         raise IndexVersionError(f"{path} is a single-file index from an older engine: rebuild it")
     with open(path / META, encoding="utf-8") as handle:
         meta = _check_meta(json.load(handle))
-    arrays = {name: np.load(path / f"{name}.npy", allow_pickle=False) for name in meta["arrays"]}
+    arrays = load_arrays(path, meta["arrays"])  # memory-mapped: shared between processes
     return _assemble(cls, meta, arrays, embedder)
 
 
