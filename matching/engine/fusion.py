@@ -19,6 +19,7 @@ from ..text import clean_text, truncate, word_tokens
 from .config import FIELD_LABELS, FIELDS
 from .documents import Document, Filters, _to_decimal
 from .lexical import _top_features
+from .vocabulary import expansion
 
 _BLAS_CONTROLLER: Any = None
 
@@ -145,12 +146,18 @@ class FusionMixin:
         if len(cols):
             wi, tf = np.unique(cols, return_counts=True)
             wv = ((np.log(tf) + 1.0) * self._idf[wi]).astype(np.float32)
+        wi, wv = self._expanded(text, wi, wv)
         ti, tv = _top_features(wi, wv, cfg.max_query_terms)
         ci, cv = _top_features(*self._char_query(text), cfg.max_query_char_ngrams)
         # removed rows keep their postings until compaction: they must not set the scale
         word = _max_normalise(np.where(self._alive, self._scores("word", ti, tv), 0.0))
         lexical = cfg.word_weight * word + cfg.char_weight * self._scores("char", ci, cv)
         out: dict[str, Any] = {"lexical": lexical, "terms": analysed_text}
+        if cfg.track_weight > 0:
+            passage = self._passage_scores(ti, tv)
+            if passage is not None:
+                out["passages"] = passage
+                out["track"] = self._track_scores(passage)
         if self.svd is not None and len(wi):
             pos = self._lsa_pos[wi]
             keep = pos >= 0
@@ -167,6 +174,25 @@ class FusionMixin:
                 parts = [e @ qe for e in embs]  # type: ignore[operator]
                 out["embedding"] = parts[0] if len(parts) == 1 else np.concatenate(parts)
         return out
+
+    def _expanded(self, text: str, wi: np.ndarray, wv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Add the vocabulary's canonical words for the aliases in a short query (lower weight)."""
+        cfg = self.config
+        if cfg.expansion_weight <= 0 or len(text) > cfg.expansion_max_chars:
+            return wi, wv
+        extra = expansion(text)
+        if not extra:
+            return wi, wv
+        cols = np.array([c for _t, c in self._analyse_query(extra) if c >= 0], dtype=np.int64)
+        if not len(cols):
+            return wi, wv
+        ei = np.unique(cols)
+        ev = (cfg.expansion_weight * self._idf[ei]).astype(np.float32)
+        merged = np.concatenate([wi, ei])
+        values = np.concatenate([wv, ev])
+        out, inverse = np.unique(merged, return_inverse=True)
+        summed = np.bincount(inverse.ravel(), weights=values, minlength=len(out))
+        return out, summed.astype(np.float32)
 
     def _fuse(self, channels: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         cfg = self.config
@@ -196,6 +222,10 @@ class FusionMixin:
                 scaled = _max_normalise(live(part))
                 scaled *= weight
                 fused += scaled
+        if "track" in channels:
+            track = _max_normalise(live(channels["track"]))
+            track *= cfg.track_weight
+            fused += track
         if cfg.category_weight > 0 and self._doc_categories.shape[1] > 1:
             fused = fused + cfg.category_weight * self._category_evidence(fused)
         if dead:
