@@ -32,7 +32,7 @@ Modules, one concern each (importing only the ones listed before them):
 
 from .config import ENGINE_VERSION, FIELDS, EngineConfig, config_from_mapping
 from .documents import Document, Filters, tie_key
-from .fusion import Explanation, Result, SupplierResult
+from .fusion import Explanation, Result, SupplierResult, related_results
 from .index import Index, build_index
 from .semantic import Embedder, SentenceTransformerEmbedder
 from .storage import IndexVersionError
@@ -51,6 +51,7 @@ __all__ = [
     "Index",
     "IndexVersionError",
     "build_index",
+    "related_results",
     "config_from_mapping",
     "tie_key",
 ]

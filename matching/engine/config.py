@@ -83,6 +83,10 @@ class EngineConfig:
     max_query_postings: int = 1_000_000
     max_query_char_postings: int = 1_000_000
     min_score: float = 0.0
+    # a buyer's list ends where matches stop being related: offers scoring below this fraction
+    # of the best offer's score are left out (calibrated on the development split by
+    # benchmarks/matching_floor.py; not used by `search` itself, see `related_results`)
+    relevance_floor: float = 0.3
     # upserts go to a delta segment, merged into the main one once it holds more than
     # max(delta_merge_docs, delta_merge_fraction x main rows) offers
     delta_merge_docs: int = 1000

@@ -8,8 +8,9 @@ stable hash tie-break, and the buyer-readable `Explanation` of each `Result`.
 from __future__ import annotations
 
 import contextlib
+import html
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ import numpy as np
 from ..text import clean_text, truncate, word_tokens
 from .config import FIELD_LABELS, FIELDS
 from .documents import Document, Filters, _to_decimal
+from .highlights import highlights_for, meaning_in_words, need_words
 from .lexical import _top_features
 from .vocabulary import expansion
 
@@ -58,7 +60,13 @@ def _head(text: str, max_chars: int) -> str:
 
 @dataclass
 class Explanation:
-    """Why an offer matched, in terms a buyer can read."""
+    """Why an offer matched, in terms a buyer can read and check.
+
+    `highlights` are the offer sections (or past contracts) that say the need's words, as
+    escaped HTML with the words in <mark> (see highlights.py); `similar_work` the 1-3 past
+    contracts most like the need (track-record catalogues); `meaning` the semantic similarity in
+    plain words. The scores stay for audit.
+    """
 
     matched_terms: dict[str, list[str]]
     semantic_similarity: float
@@ -67,19 +75,40 @@ class Explanation:
     budget_max: Decimal | None = None
     within_budget: bool | None = None
     rating: float | None = None
+    need_words: list[str] = field(default_factory=list)
+    highlights: list[dict[str, Any]] = field(default_factory=list)
+    similar_work: list[dict[str, Any]] = field(default_factory=list)
+    meaning: str = ""
 
-    def text(self) -> str:
-        """One readable paragraph."""
+    def words_text(self) -> str:
+        """The plain-words part: which of the buyer's words matched where, and meaning."""
         parts: list[str] = []
-        if self.matched_terms:
+        if self.need_words:
+            where: list[str] = []
+            for item in self.highlights:
+                if item["section"] not in where:
+                    where.append(item["section"])
+            places = _join_words([f"the {w}" for w in where[:4]]) or "the offer"
+            quoted = ", ".join(f"“{w}”" for w in self.need_words[:8])
+            parts.append(f"Your words {quoted} appear in {places}.")
+        elif self.matched_terms:
             bits = [
                 f"{FIELD_LABELS.get(name, name)}: " + ", ".join(f"“{t}”" for t in terms)
                 for name, terms in self.matched_terms.items()
             ]
-            parts.append("Matched your words in " + "; ".join(bits) + ".")
+            parts.append("Your words appear in " + "; ".join(bits) + ".")
         else:
-            parts.append("No exact word matches; matched on related meaning.")
-        parts.append(f"Semantic similarity {self.semantic_similarity:.2f} (0 to 1).")
+            parts.append("None of your exact words appear; it matched on related meaning.")
+        if self.similar_work:
+            work = "; ".join(f"“{w['text']}”" for w in self.similar_work)
+            parts.append(f"Most similar past work: {work}.")
+        if self.meaning:
+            parts.append(self.meaning)
+        return " ".join(parts)
+
+    def text(self) -> str:
+        """One readable paragraph."""
+        parts = [self.words_text()]
         if self.price is None:
             parts.append("Price not stated.")
         elif self.budget_max is not None:
@@ -96,7 +125,14 @@ class Explanation:
             if data[key] is not None:
                 data[key] = str(data[key])
         data["text"] = self.text()
+        data["words_text"] = self.words_text()
         return data
+
+
+def _join_words(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 @dataclass
@@ -125,7 +161,47 @@ class SupplierResult:
     offers: list[Result]
 
 
-class FusionMixin:
+class _CheckableMixin:
+    """Highlights, similar past work and meaning in words for one result (explain=True)."""
+
+    def _checkable(
+        self,
+        row: int,
+        doc: Document,
+        needs: Mapping[str, list[str]],
+        passages: np.ndarray | None,
+        semantic: float,
+    ) -> dict[str, Any]:
+        work = self.best_passages(row, passages) if passages is not None else []
+        sections: list[tuple[str, str]] = [("title", doc.title), ("summary", doc.summary)]
+        sections += [("features", f) for f in doc.features]
+        if not work:
+            sections.append(("description", doc.description))
+        sections += [("categories", c) for c in doc.categories]
+        found = highlights_for(sections, needs)
+        similar = []
+        work_marks = []
+        for text in work:
+            marked = highlights_for([("past contract", text)], needs, limit=1)
+            similar.append(
+                {"text": text, "html": marked[0].html if marked else html.escape(text)}
+                | ({"marked": marked[0].marked} if marked else {"marked": []})
+            )
+            work_marks += marked
+        words: list[str] = []
+        for item in [*found, *work_marks]:
+            for word in item.need_words:
+                if word not in words:
+                    words.append(word)
+        return {
+            "need_words": words,
+            "highlights": [h.as_dict() for h in found],
+            "similar_work": similar,
+            "meaning": meaning_in_words(semantic, bool(words)),
+        }
+
+
+class FusionMixin(_CheckableMixin):
     """Query scoring, fusion, ranking and result building of `Index`."""
 
     def _prepare_query(self, query_text: str) -> str:
@@ -303,6 +379,8 @@ class FusionMixin:
         explain: bool,
     ) -> list[Result]:
         query_terms = _query_term_weights(text, self, channels.get("terms")) if explain else {}
+        needs = need_words(text) if explain else {}
+        passages = channels.get("passages")
         budget = filters.budget if filters is not None else None
         out = []
         for rank, row in enumerate(rows, start=1):
@@ -310,7 +388,11 @@ class FusionMixin:
             sem = float(np.clip(semantic[row], 0.0, 1.0))
             lex = float(channels["lexical"][row])
             price = _to_decimal(doc.price)
+            checkable: dict[str, Any] = {}
+            if explain:
+                checkable = self._checkable(row, doc, needs, passages, sem)
             explanation = Explanation(
+                **checkable,
                 matched_terms=_matched_terms(doc, query_terms) if explain else {},
                 semantic_similarity=round(sem, 4),
                 lexical_score=round(lex, 4),
@@ -333,6 +415,16 @@ class FusionMixin:
                 )
             )
         return out
+
+
+def related_results(results: list[Result], floor: float) -> list[Result]:
+    """The results scoring at least `floor` x the best one's score (the related ones)."""
+    if not results:
+        return []
+    best = results[0].score
+    if best <= 0:
+        return []
+    return [r for r in results if r.score >= floor * best]
 
 
 def _query_term_weights(
