@@ -90,7 +90,7 @@ class Explanation:
                     where.append(item["section"])
             places = _join_words([f"the {w}" for w in where[:4]]) or "the offer"
             quoted = ", ".join(f"“{w}”" for w in self.need_words[:8])
-            parts.append(f"Your words {quoted} appear in {places}.")
+            parts.append(f"Your words appear in {places}: {quoted}.")
         elif self.matched_terms:
             bits = [
                 f"{FIELD_LABELS.get(name, name)}: " + ", ".join(f"“{t}”" for t in terms)
