@@ -26,6 +26,7 @@ from .sparse import _sparse_scores
 _DESCRIPTION = FIELDS.index("description")
 _MAX_PASSAGES = 50
 _MIN_CHARS = 12
+_RECHECK_GROWTH = 0.05
 
 
 @dataclass
@@ -34,6 +35,7 @@ class _Passages:
     matrix: sp.csc_matrix  # (n_passages, n_word_columns) BM25 rows
     owner: np.ndarray  # int64 row of each passage
     texts: list[str]  # passage texts, for explanations
+    rows: int = 0  # index rows when built
 
 
 def _split(description: str) -> list[str]:
@@ -48,6 +50,15 @@ class PassageMixin:
         key = (self._token, self._version)
         cached = self._passage_cache
         if cached is not None and cached.key == key:
+            return cached
+        if (
+            cached is not None
+            and not len(cached.owner)
+            and len(self._texts) - cached.rows <= _RECHECK_GROWTH * cached.rows
+        ):
+            # a catalogue of prose stays one after a few upserts: look again after 5% growth
+            # (so a search after each incremental change does not rescan every offer)
+            cached.key = key
             return cached
         owners: list[int] = []
         texts: list[str] = []
@@ -65,7 +76,9 @@ class PassageMixin:
         if not texts or lists < self.config.track_min_fraction * live:
             # not a catalogue of track records: offers' descriptions are prose, scored whole
             empty_matrix = sp.csc_matrix((0, 0), dtype=np.float32)
-            self._passage_cache = _Passages(key, empty_matrix, np.zeros(0, np.int64), [])
+            self._passage_cache = _Passages(
+                key, empty_matrix, np.zeros(0, np.int64), [], rows=len(self._texts)
+            )
             return self._passage_cache
         empty = [""] * len(FIELDS)
         rows = []
@@ -74,7 +87,8 @@ class PassageMixin:
             fields_[_DESCRIPTION] = clean_text(text)
             rows.append(tuple(fields_))
         matrix = self._word_rows(rows, fit=False).tocsc()
-        self._passage_cache = _Passages(key, matrix, np.asarray(owners, dtype=np.int64), texts)
+        owner = np.asarray(owners, dtype=np.int64)
+        self._passage_cache = _Passages(key, matrix, owner, texts, rows=len(self._texts))
         return self._passage_cache
 
     def _passage_scores(self, wi: np.ndarray, wv: np.ndarray) -> np.ndarray | None:
@@ -93,6 +107,7 @@ class PassageMixin:
         hit = np.flatnonzero(scores > 0)
         if not len(hit):
             return out
+        hit = hit[self._alive[passages.owner[hit]]]  # a removed row's passages never count
         owner = passages.owner[hit]
         value = scores[hit].astype(np.float64)
         order = np.lexsort((-value, owner))

@@ -88,3 +88,19 @@ def test_prose_descriptions_are_not_split_into_passages():
     index = build_index(_catalogue())
     assert len(index._passages().owner) == 0
     assert all(not r.explanation.similar_work for r in index.search("cloud hosting", top_k=5))
+
+
+def test_upserts_do_not_rescan_a_prose_catalogue_and_removed_rows_never_count():
+    prose = [
+        Document(id=f"o{i}", title=f"Offer {i}", description="One paragraph.") for i in range(40)
+    ]
+    index = build_index(prose)
+    first = index._passages()
+    index.upsert([Document(id="new", title="Managed hosting", description="Prose.")])
+    assert index._passages() is first  # fewer than 5% more rows: the decision stands
+    index.upsert([Document(id=f"n{i}", title="Hosting", description="Prose.") for i in range(3)])
+    assert index._passages() is not first  # past 5%: looked at again
+    track = build_index(_track_records())
+    track.remove(["specialist"])
+    ids = [r.id for r in track.search("Prison education case management alpha", top_k=3)]
+    assert "specialist" not in ids and ids[0] == "generalist"
