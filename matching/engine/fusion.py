@@ -184,8 +184,12 @@ class _CheckableMixin:
         for text in work:
             marked = highlights_for([("past contract", text)], needs, limit=1)
             similar.append(
-                {"text": text, "html": marked[0].html if marked else html.escape(text)}
-                | ({"marked": marked[0].marked} if marked else {"marked": []})
+                {
+                    "text": text,
+                    "html": marked[0].html if marked else html.escape(text),
+                    "marked": marked[0].marked if marked else [],
+                    "parts": marked[0].parts if marked else [(text, False)],
+                }
             )
             work_marks += marked
         words: list[str] = []

@@ -29,6 +29,8 @@ class Highlight:
     section: str  # "title", "summary", "description", "features", "categories", "past contract"
     html: str  # escaped text with <mark>…</mark> around the matching words
     marked: list[str] = field(default_factory=list)  # exact substrings of the offer's text
+    # the same snippet as plain-text pieces, [text, is_marked], for templates that escape
+    parts: list[tuple[str, bool]] = field(default_factory=list)
     need_words: list[str] = field(default_factory=list)  # the buyer's words they matched
 
     def as_dict(self) -> dict[str, Any]:
@@ -79,25 +81,31 @@ def highlight(
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > runs[0][1] else end
-    parts: list[str] = ["…" if start > 0 else ""]
+    pieces: list[tuple[str, bool]] = [("…", False)] if start > 0 else []
     marked: list[str] = []
     words: list[str] = []
     pos = start
     for run_start, run_end, found in runs:
         if run_start < start or run_end > end:
             continue
-        parts.append(html.escape(text[pos:run_start]))
+        if run_start > pos:
+            pieces.append((text[pos:run_start], False))
         piece = text[run_start:run_end]
-        parts.append(f"<mark>{html.escape(piece)}</mark>")
+        pieces.append((piece, True))
         marked.append(piece)
         for term in found:
             for word in terms.get(term, []):
                 if word not in words:
                     words.append(word)
         pos = run_end
-    parts.append(html.escape(text[pos:end]))
-    parts.append("…" if end < len(text) else "")
-    return Highlight(section=section, html="".join(parts), marked=marked, need_words=words)
+    if end > pos:
+        pieces.append((text[pos:end], False))
+    if end < len(text):
+        pieces.append(("…", False))
+    markup = "".join(
+        f"<mark>{html.escape(t)}</mark>" if is_marked else html.escape(t) for t, is_marked in pieces
+    )
+    return Highlight(section=section, html=markup, marked=marked, need_words=words, parts=pieces)
 
 
 def highlights_for(

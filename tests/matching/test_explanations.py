@@ -88,3 +88,16 @@ def test_track_record_names_the_most_similar_past_contracts():
             assert all(w["text"] in contracts for w in work)
             with_work += bool(work)
     assert checked > 50 and with_work > 30
+
+
+def test_the_plain_pieces_rebuild_the_marked_snippet():
+    text = "Secure UK cloud hosting <b>for</b> government websites, hosting & backups"
+    found = highlight("summary", text, need_words("cloud hosting"))
+    assert "".join(t for t, _m in found.parts) in text
+    assert (
+        [t for t, marked in found.parts if marked] == found.marked == ["cloud hosting", "hosting"]
+    )
+    rebuilt = "".join(
+        f"<mark>{html.escape(t)}</mark>" if marked else html.escape(t) for t, marked in found.parts
+    )
+    assert rebuilt == found.html
