@@ -450,8 +450,8 @@ def _cost_text(entry: dict[str, Any], requirement) -> str:
     label = entry.get("estimate_label")
     if not label:
         return f"£{Decimal(entry['price']):,.2f} {entry['unit']}."
-    users = requirement.user_count
-    for_whom = f" for {users} user{'s' if users != 1 else ''}" if users else ""
+    users = entry.get("estimate_quantity") or 0  # 1 for a fixed price: not per user
+    for_whom = f" for {users} users" if users > 1 else ""
     text = f"Estimated {label}{for_whom} (£{Decimal(entry['price']):,.2f} {entry['unit']})"
     if requirement.budget_max is not None:
         verdict = "within" if Decimal(entry["estimated_cost"]) <= requirement.budget_max else "over"
@@ -491,6 +491,7 @@ def _entry(result, offer: Offer, requirement, rank: int) -> dict[str, Any]:
         "estimated_cost": str(estimate.amount) if estimate is not None else None,
         "estimate_label": estimate.label() if estimate is not None else None,
         "estimate_basis": estimate.basis if estimate is not None else None,
+        "estimate_quantity": estimate.quantity if estimate is not None else None,
         "rating": float(offer.rating_average) if offer.rating_average is not None else None,
         "score": round(result.score, 6),
         "explanation": result.explanation.as_dict(),
