@@ -117,6 +117,8 @@ class MatchRun(models.Model):
     filters = models.JSONField(default=dict)
     # [{"rank", "offer_id", "revision_id", "score", "explanation": {...}, "title", "supplier"}]
     offers = models.JSONField(default=list)
+    # related offers that fail a hard need, each with "reasons" (plain words)
+    near_misses = models.JSONField(default=list, blank=True)
     suppliers = models.JSONField(default=list)
     eligible_offers = models.PositiveIntegerField(default=0)
     milliseconds = models.FloatField(default=0)

@@ -29,17 +29,26 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from catalogue.models import Offer, RevisionFacet
+from catalogue.models import Certification, HostingLocation, Offer, RevisionFacet
+from catalogue.pricing import Estimate, estimate_cost
 from ndx.audit.services import audit_record
 from ndx.outbox import enqueue_on_commit
 
-from .engine import ENGINE_VERSION, EngineConfig, Filters, Index, allowed_row_mask, build_index
+from .engine import (
+    ENGINE_VERSION,
+    EngineConfig,
+    Filters,
+    Index,
+    allowed_row_mask,
+    build_index,
+    related_results,
+)
 from .models import IndexBuild, IndexChange, MatchRun
 from .publication import announce, index_publish, publications_prune
 
 log = logging.getLogger(__name__)
 
-TOP_OFFERS = 30
+TOP_OFFERS = 60  # ranked before the relevance floor cuts the list
 TOP_SUPPLIERS = 10
 KEEP_BUILD_FILES = 3
 
@@ -369,27 +378,14 @@ def pending_changes() -> int:
 
 # --- matching a requirement ------------------------------------------------------------------
 
-ANNUAL_FACTOR = {
-    "per_user_month": 12,
-    "per_licence": 1,
-    "per_unit": 1,
-    "per_day": None,
-    "fixed": None,
-}
 
-
-def estimated_cost(price: Decimal | None, pricing_model: str, users: int | None) -> Decimal | None:
-    """A rough yearly cost for the requirement's number of users, or the price if unknown."""
-    if price is None:
-        return None
-    quantity = max(users or 1, 1)
-    factor = ANNUAL_FACTOR.get(pricing_model)
-    if factor is None:
-        return price
-    return (price * quantity * factor).quantize(Decimal("0.01"))
+def estimated_cost(price: Decimal | None, pricing_model: str, users: int | None) -> Estimate | None:
+    """The cost for the requirement's number of users (catalogue/pricing.py), or None."""
+    return estimate_cost(pricing_model=pricing_model, price=price, quantity=users)
 
 
 def _cost_expression(users: int | None):
+    """`estimate_cost` in SQL (a day rate is compared as it is)."""
     quantity = max(users or 1, 1)
     money = DecimalField(max_digits=20, decimal_places=2)
     price = F("published_revision__price")
@@ -431,49 +427,107 @@ def eligible_offers(*, actor, requirement):
     return qs
 
 
+def hard_need_failures(offer: Offer, requirement) -> list[str]:
+    """Why an offer fails the requirement's hard needs, in plain words ([] when it meets them)."""
+    revision = offer.published_revision
+    reasons: list[str] = []
+    if requirement.lot_id and offer.lot_id != requirement.lot_id:
+        reasons.append(f"In another lot ({offer.lot.name}); you chose {requirement.lot.name}.")
+    elif requirement.framework_id and offer.lot.framework_id != requirement.framework_id:
+        reasons.append(
+            f"On another framework ({offer.lot.framework.name}); "
+            f"you chose {requirement.framework.name}."
+        )
+    if requirement.hosting_locations and revision.hosting_location not in set(
+        requirement.hosting_locations
+    ):
+        wanted = ", ".join(
+            str(HostingLocation(h).label) if h in HostingLocation.values else h
+            for h in requirement.hosting_locations
+        )
+        have = revision.get_hosting_location_display() or "not stated"
+        reasons.append(f"Hosting is {have}; you need {wanted}.")
+    missing = [c for c in requirement.certifications if c not in set(revision.certifications)]
+    if missing:
+        labels = ", ".join(
+            str(Certification(c).label) if c in Certification.values else c for c in missing
+        )
+        reasons.append(f"Does not hold {labels}.")
+    estimate = estimated_cost(revision.price, revision.pricing_model, requirement.user_count)
+    over = estimate.over_budget_by(requirement.budget_max) if estimate is not None else None
+    if over is not None:
+        reasons.append(f"£{over:,.0f} {estimate.basis} over your budget.")
+    return reasons
+
+
+def _cost_text(entry: dict[str, Any], requirement) -> str:
+    if entry.get("price") is None:
+        return "Price not stated."
+    label = entry.get("estimate_label")
+    if not label:
+        return f"£{Decimal(entry['price']):,.2f} {entry['unit']}."
+    users = entry.get("estimate_quantity") or 0  # 1 for a fixed price: not per user
+    for_whom = f" for {users} users" if users > 1 else ""
+    text = f"Estimated {label}{for_whom} (£{Decimal(entry['price']):,.2f} {entry['unit']})"
+    if requirement.budget_max is not None:
+        verdict = "within" if Decimal(entry["estimated_cost"]) <= requirement.budget_max else "over"
+        text += f", {verdict} your budget of up to £{requirement.budget_max:,.2f}"
+    return text + "."
+
+
 def _explanation_text(entry: dict[str, Any], requirement) -> str:
     explanation = entry["explanation"]
-    parts = []
-    labels = {
-        "title": "the title",
-        "summary": "the summary",
-        "description": "the description",
-        "features": "the features and benefits",
-        "categories": "the categories",
-        "supplier_name": "the supplier's name",
-    }
-    matched = explanation.get("matched_terms") or {}
-    if matched:
-        bits = [
-            f"{labels.get(field, field)} ({', '.join('“' + t + '”' for t in terms[:6])})"
-            for field, terms in matched.items()
-        ]
-        parts.append("Your words appear in " + "; ".join(bits) + ".")
-    else:
-        parts.append("None of your exact words appear; it matched on related meaning.")
-    parts.append(
-        f"Semantic similarity {explanation.get('semantic_similarity', 0):.2f} on a scale of 0 to 1."
-    )
-    cost = entry.get("estimated_cost")
-    if entry.get("price") is None:
-        parts.append("Price not stated.")
-    elif requirement.budget_max is not None and cost is not None:
-        verdict = "within" if Decimal(cost) <= requirement.budget_max else "over"
-        parts.append(
-            f"Estimated £{Decimal(cost):,.2f} a year for your needs, {verdict} your budget of "
-            f"up to £{requirement.budget_max:,.2f}."
-        )
-    else:
-        parts.append(f"£{Decimal(entry['price']):,.2f} {entry['unit']}.")
+    parts = [explanation.get("words_text") or ""]
+    parts.append(_cost_text(entry, requirement))
     if entry.get("rating") is None:
         parts.append("Not yet rated.")
     else:
         parts.append(f"Rated {entry['rating']:.1f} out of 5.")
-    return " ".join(parts)
+    return " ".join(p for p in parts if p)
+
+
+def _entry(result, offer: Offer, requirement, rank: int) -> dict[str, Any]:
+    revision = offer.published_revision
+    estimate = estimated_cost(revision.price, revision.pricing_model, requirement.user_count)
+    profile = getattr(offer.supplier, "supplier_profile", None)
+    entry = {
+        "rank": rank,
+        "offer_id": offer.pk,
+        "revision_id": revision.pk,
+        "revision_number": revision.number,
+        "title": revision.title,
+        "summary": revision.summary,
+        "supplier_id": offer.supplier_id,
+        "supplier": offer.supplier.name,
+        "sme": profile.is_sme if profile else None,
+        "lot": f"{offer.lot.framework.name}: {offer.lot.name}",
+        "lot_id": offer.lot_id,
+        "price": str(revision.price) if revision.price is not None else None,
+        "unit": revision.get_pricing_model_display(),
+        "estimated_cost": str(estimate.amount) if estimate is not None else None,
+        "estimate_label": estimate.label() if estimate is not None else None,
+        "estimate_basis": estimate.basis if estimate is not None else None,
+        "estimate_quantity": estimate.quantity if estimate is not None else None,
+        "rating": float(offer.rating_average) if offer.rating_average is not None else None,
+        "score": round(result.score, 6),
+        "explanation": result.explanation.as_dict(),
+    }
+    budget = requirement.budget_max
+    if estimate is not None and budget is not None:
+        entry["explanation"]["within_budget"] = estimate.amount <= budget
+    entry["explanation"]["text"] = _explanation_text(entry, requirement)
+    return entry
 
 
 def requirement_match(*, actor, requirement) -> MatchRun:
-    """Rank offers and suppliers for a submitted requirement and freeze the ranking."""
+    """Rank offers and suppliers for a submitted requirement and freeze the ranking.
+
+    The whole market the buyer may see is ranked. Offers that meet every hard need are the
+    matches, down to the relevance floor (`relevance_floor` x the best match's score: below it
+    offers are not related); offers that fail a hard need (lot, hosting, certificate, budget)
+    but score within the floor of the best of them are kept apart with the reasons, so the
+    buyer sees the real market.
+    """
     from buying.models import Requirement
 
     if requirement.organisation_id != getattr(actor.organisation, "pk", None):
@@ -488,53 +542,52 @@ def requirement_match(*, actor, requirement) -> MatchRun:
             "Matching is not ready yet: the catalogue has not been indexed. Try again in a minute."
         )
     started = time.perf_counter()
+    market_ids = np.fromiter(
+        Offer.objects.visible_to(actor).buyable().values_list("pk", flat=True), dtype=np.int64
+    )
     eligible = eligible_offers(actor=actor, requirement=requirement)
-    allowed = np.fromiter(eligible.values_list("pk", flat=True), dtype=np.int64)
+    allowed_ids = np.fromiter(eligible.values_list("pk", flat=True), dtype=np.int64)
+    allowed = {str(pk) for pk in allowed_ids.tolist()}
     text = requirement.matching_text()
     from .runtime import index_lock
 
     with index_lock:  # never search while incremental changes are being applied
-        # A row mask built under the same lock, so it matches the index rows searched.
-        filters = Filters(allowed_rows=allowed_row_mask(loaded.index, allowed))
-        results = loaded.index.search(text, top_k=TOP_OFFERS, filters=filters, explain=True)
+        # Row masks built under the same lock, so they match the index rows searched. The
+        # whole market the buyer may see is ranked; the eligible offers are split out below.
+        market = Filters(allowed_rows=allowed_row_mask(loaded.index, market_ids))
+        results = loaded.index.search(text, top_k=TOP_OFFERS, filters=market, explain=True)
         supplier_results = loaded.index.rank_suppliers(
-            text, top_k=TOP_SUPPLIERS, filters=filters, explain=False
+            text,
+            top_k=TOP_SUPPLIERS,
+            filters=Filters(allowed_rows=allowed_row_mask(loaded.index, allowed_ids)),
+            explain=False,
         )
+    # each list ends at the relevance floor below its own best offer (on the development split,
+    # where nothing is filtered, the two are the same calibrated floor)
+    floor = loaded.index.config.relevance_floor
+    related = related_results([r for r in results if r.id in allowed], floor)
+    related += related_results([r for r in results if r.id not in allowed], floor)
+    related.sort(key=lambda r: r.rank)
     offers = {
         o.pk: o
-        for o in Offer.objects.filter(pk__in=[int(r.id) for r in results]).select_related(
+        for o in Offer.objects.filter(pk__in=[int(r.id) for r in related]).select_related(
             "published_revision", "supplier__supplier_profile", "lot__framework"
         )
     }
-    entries = []
-    for result in results:
+    entries: list[dict[str, Any]] = []
+    near_misses: list[dict[str, Any]] = []
+    for result in related:
         offer = offers.get(int(result.id))
         if offer is None:
             continue
-        revision = offer.published_revision
-        cost = estimated_cost(revision.price, revision.pricing_model, requirement.user_count)
-        profile = getattr(offer.supplier, "supplier_profile", None)
-        entry = {
-            "rank": len(entries) + 1,
-            "offer_id": offer.pk,
-            "revision_id": revision.pk,
-            "revision_number": revision.number,
-            "title": revision.title,
-            "summary": revision.summary,
-            "supplier_id": offer.supplier_id,
-            "supplier": offer.supplier.name,
-            "sme": profile.is_sme if profile else None,
-            "lot": f"{offer.lot.framework.name}: {offer.lot.name}",
-            "lot_id": offer.lot_id,
-            "price": str(revision.price) if revision.price is not None else None,
-            "unit": revision.get_pricing_model_display(),
-            "estimated_cost": str(cost) if cost is not None else None,
-            "rating": float(offer.rating_average) if offer.rating_average is not None else None,
-            "score": round(result.score, 6),
-            "explanation": result.explanation.as_dict(),
-        }
-        entry["explanation"]["text"] = _explanation_text(entry, requirement)
-        entries.append(entry)
+        if result.id in allowed:
+            entries.append(_entry(result, offer, requirement, len(entries) + 1))
+        else:
+            entry = _entry(result, offer, requirement, len(near_misses) + 1)
+            entry["reasons"] = hard_need_failures(offer, requirement) or [
+                "Does not meet one of your hard needs."
+            ]
+            near_misses.append(entry)
     suppliers = [
         {
             "rank": s.rank,
@@ -560,8 +613,10 @@ def requirement_match(*, actor, requirement) -> MatchRun:
                 "certifications": requirement.certifications,
                 "budget_max": str(requirement.budget_max) if requirement.budget_max else None,
                 "user_count": requirement.user_count,
+                "relevance_floor": loaded.index.config.relevance_floor,
             },
             offers=entries,
+            near_misses=near_misses,
             suppliers=suppliers,
             eligible_offers=len(allowed),
             milliseconds=round(elapsed, 1),

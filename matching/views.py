@@ -62,6 +62,7 @@ def results(request, pk: int):
         "requirement": requirement,
         "run": run,
         "entries": entries,
+        "near_misses": run.near_misses if run else [],
         "chosen": chosen,
         "lots": lots,
         "shortlist": shortlist,

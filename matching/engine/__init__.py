@@ -34,7 +34,7 @@ Modules, one concern each (importing only the ones listed before them):
 
 from .config import ENGINE_VERSION, FIELDS, EngineConfig, config_from_mapping
 from .documents import Document, Filters, tie_key
-from .fusion import Explanation, Result, SupplierResult
+from .fusion import Explanation, Result, SupplierResult, related_results
 from .index import Index, build_index
 from .masks import allowed_row_mask
 from .semantic import Embedder, SentenceTransformerEmbedder
@@ -55,6 +55,7 @@ __all__ = [
     "IndexVersionError",
     "allowed_row_mask",
     "build_index",
+    "related_results",
     "config_from_mapping",
     "tie_key",
 ]

@@ -12,7 +12,9 @@ from typing import Any
 
 # Bump whenever tokenising, weighting, fusion, filtering, tie-breaking or storage changes.
 # 1.2.0: indexes are stored as .npy arrays plus JSON metadata (see storage.py), not pickled.
-ENGINE_VERSION = "ndx-matching-1.2.0"
+# 1.3.0: track record (passages.py), vocabulary expansion (vocabulary.py), weights chosen by
+# 5-fold cross-validation on the development split (benchmarks/matching_cv.py).
+ENGINE_VERSION = "ndx-matching-1.3.0"
 
 FIELDS: tuple[str, ...] = ("title", "summary", "description", "features", "categories")
 FIELD_LABELS: dict[str, str] = {
@@ -50,6 +52,11 @@ class EngineConfig:
     # phrase_budget most frequent of the rest are (0 = always drop rare phrases, no cap)
     phrase_budget: int = 1_000_000
     min_phrase_df: int = 2
+    # track record (passages.py): each description line scored on its own
+    track_weight: float = 4.0
+    track_top: int = 3
+    track_rest_weight: float = 0.3
+    track_min_fraction: float = 0.2
     # semantic channel
     lsa_components: int = 200
     lsa_fit_sample: int = 10000
@@ -66,12 +73,20 @@ class EngineConfig:
     query_head_repeat: int = 3
     max_query_terms: int = 300
     max_query_char_ngrams: int = 600
+    # vocabulary expansion (vocabulary.py) of queries up to expansion_max_chars long: the
+    # canonical words of each alias found, at this fraction of a query word's weight
+    expansion_weight: float = 1.0
+    expansion_max_chars: int = 300
     # query features are evaluated strongest first until their postings (offers containing
     # them) exceed these budgets (word, char); the weakest, most common ones are then skipped.
     # Bounds query cost on big catalogues; never binds on small ones. 0 = no limit
     max_query_postings: int = 1_000_000
     max_query_char_postings: int = 1_000_000
     min_score: float = 0.0
+    # a buyer's list ends where matches stop being related: offers scoring below this fraction
+    # of the best offer's score are left out (calibrated on the development split by
+    # benchmarks/matching_floor.py; not used by `search` itself, see `related_results`)
+    relevance_floor: float = 0.3
     # upserts go to a delta segment, merged into the main one once it holds more than
     # max(delta_merge_docs, delta_merge_fraction x main rows) offers
     delta_merge_docs: int = 1000

@@ -8,8 +8,9 @@ stable hash tie-break, and the buyer-readable `Explanation` of each `Result`.
 from __future__ import annotations
 
 import contextlib
+import html
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,9 @@ import numpy as np
 from ..text import clean_text, truncate, word_tokens
 from .config import FIELD_LABELS, FIELDS
 from .documents import Document, Filters, _to_decimal
+from .highlights import highlights_for, meaning_in_words, need_words
 from .lexical import _top_features
+from .vocabulary import expansion
 
 _BLAS_CONTROLLER: Any = None
 
@@ -57,7 +60,13 @@ def _head(text: str, max_chars: int) -> str:
 
 @dataclass
 class Explanation:
-    """Why an offer matched, in terms a buyer can read."""
+    """Why an offer matched, in terms a buyer can read and check.
+
+    `highlights` are the offer sections (or past contracts) that say the need's words, as
+    escaped HTML with the words in <mark> (see highlights.py); `similar_work` the 1-3 past
+    contracts most like the need (track-record catalogues); `meaning` the semantic similarity in
+    plain words. The scores stay for audit.
+    """
 
     matched_terms: dict[str, list[str]]
     semantic_similarity: float
@@ -66,19 +75,40 @@ class Explanation:
     budget_max: Decimal | None = None
     within_budget: bool | None = None
     rating: float | None = None
+    need_words: list[str] = field(default_factory=list)
+    highlights: list[dict[str, Any]] = field(default_factory=list)
+    similar_work: list[dict[str, Any]] = field(default_factory=list)
+    meaning: str = ""
 
-    def text(self) -> str:
-        """One readable paragraph."""
+    def words_text(self) -> str:
+        """The plain-words part: which of the buyer's words matched where, and meaning."""
         parts: list[str] = []
-        if self.matched_terms:
+        if self.need_words:
+            where: list[str] = []
+            for item in self.highlights:
+                if item["section"] not in where:
+                    where.append(item["section"])
+            places = _join_words([f"the {w}" for w in where[:4]]) or "the offer"
+            quoted = ", ".join(f"“{w}”" for w in self.need_words[:8])
+            parts.append(f"Your words appear in {places}: {quoted}.")
+        elif self.matched_terms:
             bits = [
                 f"{FIELD_LABELS.get(name, name)}: " + ", ".join(f"“{t}”" for t in terms)
                 for name, terms in self.matched_terms.items()
             ]
-            parts.append("Matched your words in " + "; ".join(bits) + ".")
+            parts.append("Your words appear in " + "; ".join(bits) + ".")
         else:
-            parts.append("No exact word matches; matched on related meaning.")
-        parts.append(f"Semantic similarity {self.semantic_similarity:.2f} (0 to 1).")
+            parts.append("None of your exact words appear; it matched on related meaning.")
+        if self.similar_work:
+            work = "; ".join(f"“{w['text']}”" for w in self.similar_work)
+            parts.append(f"Most similar past work: {work}.")
+        if self.meaning:
+            parts.append(self.meaning)
+        return " ".join(parts)
+
+    def text(self) -> str:
+        """One readable paragraph."""
+        parts = [self.words_text()]
         if self.price is None:
             parts.append("Price not stated.")
         elif self.budget_max is not None:
@@ -95,7 +125,14 @@ class Explanation:
             if data[key] is not None:
                 data[key] = str(data[key])
         data["text"] = self.text()
+        data["words_text"] = self.words_text()
         return data
+
+
+def _join_words(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 @dataclass
@@ -124,7 +161,51 @@ class SupplierResult:
     offers: list[Result]
 
 
-class FusionMixin:
+class _CheckableMixin:
+    """Highlights, similar past work and meaning in words for one result (explain=True)."""
+
+    def _checkable(
+        self,
+        row: int,
+        doc: Document,
+        needs: Mapping[str, list[str]],
+        passages: np.ndarray | None,
+        semantic: float,
+    ) -> dict[str, Any]:
+        work = self.best_passages(row, passages) if passages is not None else []
+        sections: list[tuple[str, str]] = [("title", doc.title), ("summary", doc.summary)]
+        sections += [("features", f) for f in doc.features]
+        if not work:
+            sections.append(("description", doc.description))
+        sections += [("categories", c) for c in doc.categories]
+        found = highlights_for(sections, needs)
+        similar = []
+        work_marks = []
+        for text in work:
+            marked = highlights_for([("past contract", text)], needs, limit=1)
+            similar.append(
+                {
+                    "text": text,
+                    "html": marked[0].html if marked else html.escape(text),
+                    "marked": marked[0].marked if marked else [],
+                    "parts": marked[0].parts if marked else [(text, False)],
+                }
+            )
+            work_marks += marked
+        words: list[str] = []
+        for item in [*found, *work_marks]:
+            for word in item.need_words:
+                if word not in words:
+                    words.append(word)
+        return {
+            "need_words": words,
+            "highlights": [h.as_dict() for h in found],
+            "similar_work": similar,
+            "meaning": meaning_in_words(semantic, bool(words)),
+        }
+
+
+class FusionMixin(_CheckableMixin):
     """Query scoring, fusion, ranking and result building of `Index`."""
 
     def _prepare_query(self, query_text: str) -> str:
@@ -145,12 +226,18 @@ class FusionMixin:
         if len(cols):
             wi, tf = np.unique(cols, return_counts=True)
             wv = ((np.log(tf) + 1.0) * self._idf[wi]).astype(np.float32)
+        wi, wv = self._expanded(text, wi, wv)
         ti, tv = _top_features(wi, wv, cfg.max_query_terms)
         ci, cv = _top_features(*self._char_query(text), cfg.max_query_char_ngrams)
         # removed rows keep their postings until compaction: they must not set the scale
         word = _max_normalise(np.where(self._alive, self._scores("word", ti, tv), 0.0))
         lexical = cfg.word_weight * word + cfg.char_weight * self._scores("char", ci, cv)
         out: dict[str, Any] = {"lexical": lexical, "terms": analysed_text}
+        if cfg.track_weight > 0:
+            passage = self._passage_scores(ti, tv)
+            if passage is not None:
+                out["passages"] = passage
+                out["track"] = self._track_scores(passage)
         if self.svd is not None and len(wi):
             pos = self._lsa_pos[wi]
             keep = pos >= 0
@@ -167,6 +254,25 @@ class FusionMixin:
                 parts = [e @ qe for e in embs]  # type: ignore[operator]
                 out["embedding"] = parts[0] if len(parts) == 1 else np.concatenate(parts)
         return out
+
+    def _expanded(self, text: str, wi: np.ndarray, wv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Add the vocabulary's canonical words for the aliases in a short query (lower weight)."""
+        cfg = self.config
+        if cfg.expansion_weight <= 0 or len(text) > cfg.expansion_max_chars:
+            return wi, wv
+        extra = expansion(text)
+        if not extra:
+            return wi, wv
+        cols = np.array([c for _t, c in self._analyse_query(extra) if c >= 0], dtype=np.int64)
+        if not len(cols):
+            return wi, wv
+        ei = np.unique(cols)
+        ev = (cfg.expansion_weight * self._idf[ei]).astype(np.float32)
+        merged = np.concatenate([wi, ei])
+        values = np.concatenate([wv, ev])
+        out, inverse = np.unique(merged, return_inverse=True)
+        summed = np.bincount(inverse.ravel(), weights=values, minlength=len(out))
+        return out, summed.astype(np.float32)
 
     def _fuse(self, channels: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         cfg = self.config
@@ -196,6 +302,10 @@ class FusionMixin:
                 scaled = _max_normalise(live(part))
                 scaled *= weight
                 fused += scaled
+        if "track" in channels:
+            track = _max_normalise(live(channels["track"]))
+            track *= cfg.track_weight
+            fused += track
         if cfg.category_weight > 0 and self._doc_categories.shape[1] > 1:
             fused = fused + cfg.category_weight * self._category_evidence(fused)
         if dead:
@@ -273,6 +383,8 @@ class FusionMixin:
         explain: bool,
     ) -> list[Result]:
         query_terms = _query_term_weights(text, self, channels.get("terms")) if explain else {}
+        needs = need_words(text) if explain else {}
+        passages = channels.get("passages")
         budget = filters.budget if filters is not None else None
         out = []
         for rank, row in enumerate(rows, start=1):
@@ -280,7 +392,11 @@ class FusionMixin:
             sem = float(np.clip(semantic[row], 0.0, 1.0))
             lex = float(channels["lexical"][row])
             price = _to_decimal(doc.price)
+            checkable: dict[str, Any] = {}
+            if explain:
+                checkable = self._checkable(row, doc, needs, passages, sem)
             explanation = Explanation(
+                **checkable,
                 matched_terms=_matched_terms(doc, query_terms) if explain else {},
                 semantic_similarity=round(sem, 4),
                 lexical_score=round(lex, 4),
@@ -303,6 +419,16 @@ class FusionMixin:
                 )
             )
         return out
+
+
+def related_results(results: list[Result], floor: float) -> list[Result]:
+    """The results scoring at least `floor` x the best one's score (the related ones)."""
+    if not results:
+        return []
+    best = results[0].score
+    if best <= 0:
+        return []
+    return [r for r in results if r.score >= floor * best]
 
 
 def _query_term_weights(

@@ -24,11 +24,20 @@ from .config import ENGINE_VERSION, FIELDS, EngineConfig
 from .documents import DocLike, Document, FilterMixin, Filters, _coerce, tie_key
 from .fusion import FusionMixin, Result, SupplierResult, _blas_threads
 from .lexical import LexicalMixin
+from .passages import PassageMixin, _Passages
 from .segments import SegmentMixin, _Interner, _Segment
 from .semantic import Embedder, LsaModel, SemanticMixin, _doc_fields, _embed_text
 
 
-class Index(LexicalMixin, CharGramMixin, SemanticMixin, SegmentMixin, FilterMixin, FusionMixin):
+class Index(
+    LexicalMixin,
+    CharGramMixin,
+    SemanticMixin,
+    SegmentMixin,
+    FilterMixin,
+    PassageMixin,
+    FusionMixin,
+):
     """A fitted, searchable catalogue index. Create with `build_index`.
 
     Every attribute is set here; the mixins' methods read and change them (see each module).
@@ -70,6 +79,7 @@ class Index(LexicalMixin, CharGramMixin, SemanticMixin, SegmentMixin, FilterMixi
         self._doc_categories = sp.csr_matrix((0, 0), dtype=np.float32)
         self._intern = _Interner()
         self._char_cache: dict[str, tuple[int, ...]] = {}
+        self._passage_cache: _Passages | None = None  # derived, in memory (passages.py)
         self._token = secrets.token_hex(8)
         self._version = 0
 

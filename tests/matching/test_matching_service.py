@@ -366,3 +366,26 @@ def test_an_index_from_another_engine_version_is_rebuilt(catalogue, monkeypatch)
     assert new.status == "queued"
     runtime.current_index(force=True)
     assert IndexBuild.objects.count() == 2  # not queued twice
+
+
+def test_related_offers_that_fail_a_hard_need_are_listed_with_the_reason(catalogue, buyer):
+    services.index_rebuild_now()
+    requirement = requirement_for(
+        buyer,
+        "payroll case management cloud hosting",
+        budget_max=Decimal("100"),
+        user_count=2,
+        hosting_locations=["uk"],
+    )
+    run = services.requirement_match(actor=buyer, requirement=requirement)
+    assert [e["offer_id"] for e in run.offers] == [catalogue["payroll"].pk]
+    reasons = {e["offer_id"]: e["reasons"] for e in run.near_misses}
+    assert reasons[catalogue["hosting"].pk] == ["£400 one-off over your budget."]
+    assert reasons[catalogue["care"].pk] == [
+        "Hosting is UK and European Economic Area; you need UK only.",
+        "£380 a year over your budget.",
+    ]
+    payroll = run.offers[0]
+    # £3.00 per user per month for 2 users: a yearly sum, not a one-off
+    assert payroll["estimate_label"] == "£72.00 a year"
+    assert "Estimated £72.00 a year for 2 users" in payroll["explanation"]["text"]
