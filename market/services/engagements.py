@@ -180,8 +180,9 @@ def engagements_close_due() -> int:
 def engagement_mark_useful(
     *, actor: User, response: EngagementResponse, useful: bool
 ) -> EngagementResponse:
-    buyer_of(actor, response.engagement)
-    if response.engagement.is_open:
+    engagement = Engagement.objects.get(pk=response.engagement_id)
+    buyer_of(actor, engagement)
+    if engagement.is_open:
         raise ValidationError("Read and mark the responses after the engagement closes.")
     response.useful = bool(useful)
     response.save(update_fields=["useful"])
