@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -356,7 +357,7 @@ def directory_join(request):
     return render(request, "market/directory_join.html", {"form": form, "member": member})
 
 
-@member_required
+@login_required
 def directory_search(request):
     if not (request.user.is_staff or request.user.is_buyer):
         raise PermissionDenied(
