@@ -430,6 +430,7 @@ ROWS: list[Row] = [
     row("suppliers:staff_framework_suppliers", STAFF, pk("framework", "framework_pk")),
     row("suppliers:staff_membership", STAFF, pk("membership")),
     # --- market: engagements, forward plans, the directory with consent, alerts ---------------
+    row("reporting:ocds_market_releases", PUBLIC),
     row("market:engagements", PUBLIC),
     row(
         "market:engagements",
