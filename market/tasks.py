@@ -19,6 +19,11 @@ def alert_pipeline_entry(entry_id: int) -> int:
     return source.alerted if source else 0
 
 
+@shared_task(name="market.tasks.notify_alerts")
+def notify_alerts(source_id: int) -> int:
+    return alerts.alerts_notify(source_id=source_id)
+
+
 @shared_task(name="market.tasks.scan_new_needs")
 def scan_new_needs() -> dict:
     return alerts.alerts_scan()

@@ -15,7 +15,7 @@ matched words in the need's own spelling, the division and the region.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .text import analyse, analysis_term, words
@@ -44,10 +44,13 @@ class Need:
 
 @dataclass(frozen=True)
 class Candidate:
+    """One thing to rank. `terms` is its stored `text_terms` (any sequence: it is scanned, not
+    turned into a set, which keeps 10,000 candidates cheap to build)."""
+
     key: object
-    terms: frozenset[str]
-    cpv_divisions: frozenset[str] = frozenset()
-    regions: frozenset[str] = frozenset()
+    terms: Sequence[str]
+    cpv_divisions: Collection[str] = ()
+    regions: Collection[str] = ()
 
 
 @dataclass
@@ -89,35 +92,44 @@ def rank_candidates(
     *,
     threshold: float = 0.2,
     limit: int | None = None,
+    need_words: bool = True,
 ) -> list[Ranked]:
-    """Candidates scoring at least `threshold`, best first (ties by key's text)."""
-    pool: Sequence[Candidate] = list(candidates)
+    """Candidates scoring at least `threshold`, best first (ties by key's text), at most `limit`.
+    With `need_words` (and a need that has words), a candidate must share at least one of them:
+    a division and a region alone are not a match."""
     terms, spelling = _need_terms(need.text)
-    if not pool or (not terms and not need.cpv_divisions):
+    if not terms and not need.cpv_divisions:
         return []
     query = set(terms)
     df = dict.fromkeys(query, 0)
-    for candidate in pool:
-        for term in query & candidate.terms:
+    scanned: list[tuple[Candidate, list[str]]] = []
+    for candidate in candidates:
+        matched = [t for t in candidate.terms if t in query]
+        for term in matched:
             df[term] += 1
-    n = len(pool)
+        scanned.append((candidate, matched))
+    n = len(scanned)
+    if not n:
+        return []
     idf = {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in query}
     total = sum(idf.values()) or 1.0
+    divisions, region = need.cpv_divisions, need.region
     results: list[Ranked] = []
-    for candidate in pool:
-        matched = query & candidate.terms
+    for candidate, matched in scanned:
+        if need_words and terms and not matched:
+            continue
         score = sum(idf[t] for t in matched) / total if terms else 0.0
-        cpv = sorted(need.cpv_divisions & candidate.cpv_divisions)
+        cpv = sorted(d for d in candidate.cpv_divisions if d in divisions) if divisions else []
         if cpv:
             score += CPV_WEIGHT
-        region = need.region if need.region and need.region in candidate.regions else ""
-        if region:
+        served = region if region and region in candidate.regions else ""
+        if served:
             score += REGION_WEIGHT
         score = min(score, 1.0)
         if score < threshold:
             continue
         best = sorted(matched, key=lambda t: (-idf[t], t))
         shown = [" ".join(spelling.get(p, p) for p in t.split(" ")) for t in best]
-        results.append(Ranked(candidate.key, round(score, 4), shown, cpv, region))
+        results.append(Ranked(candidate.key, round(score, 4), shown, cpv, served))
     results.sort(key=lambda r: (-r.score, str(r.key)))
     return results[:limit] if limit else results

@@ -5,10 +5,11 @@ the buyer did not keep private, a further competition to its invited suppliers o
 once against the consenting directory (`alerts_for_need`, keyed by the need, so it is never
 ranked twice); members at or above MARKET_ALERT_THRESHOLD get an Alert row with the matcher's
 explanation, shown on their dashboard. Members who chose "as soon as there is a match" are
-notified at once (one notification per alert); the others get one digest notification a day or
-a week (`alerts_digests_send`, beat). Notifications are keyed, so nothing is sent twice; their
-emails go out through the outbox (retried on SMTP errors) as the person chose on the
-notifications page. Every alert and digest carries the signed link that withdraws consent.
+notified by the next task (`alerts_notify`, one notification per alert); the others get one
+digest notification a day or a week (`alerts_digests_send`, beat). Notifications are keyed,
+so nothing is sent twice; their emails go out through the outbox (retried on SMTP errors) as
+the person chose on the notifications page. Every alert and digest carries the signed link
+that withdraws consent.
 
 To buyers: a followed saved search sends a daily digest of new or changed offers matching it.
 """
@@ -27,6 +28,7 @@ from buying.models import FurtherCompetition, Requirement
 from catalogue.cpv import CPV_DIVISIONS
 from matching.ranking_api import Candidate, Need, rank_candidates
 from ndx.notifications.services import notification_send
+from ndx.outbox import enqueue_on_commit
 from suppliers.models import Region
 
 from ..models import (
@@ -45,29 +47,28 @@ DIGEST_GAP = {
     DirectoryMember.Frequency.WEEKLY: timedelta(days=6, hours=20),
 }
 SCAN_WINDOW = timedelta(days=14)
-
-
-def _candidates(members) -> list[Candidate]:
-    return [
-        Candidate(
-            key=m.pk,
-            terms=frozenset(m.terms),
-            cpv_divisions=frozenset(m.cpv_divisions),
-            regions=frozenset(m.regions),
-        )
-        for m in members
-    ]
+NOTIFY_TASK = "market.tasks.notify_alerts"
 
 
 def rank_directory(need: Need, *, division: str = "", organisation_ids=None) -> list:
-    """Rank consenting members (of `organisation_ids` only, if given) against a need."""
-    members = DirectoryMember.objects.consenting().only(
-        "pk", "terms", "cpv_divisions", "regions", "consent_sectors"
-    )
+    """Rank consenting members (of `organisation_ids` only, if given) against a need: the
+    best MARKET_ALERT_LIMIT at or above MARKET_ALERT_THRESHOLD. Reads plain values (no model
+    instances), so 10,000 members take a fraction of a second."""
+    members = DirectoryMember.objects.consenting()
     if organisation_ids is not None:
         members = members.filter(organisation_id__in=list(organisation_ids))
-    pool = [m for m in members if not division or m.wants_sector(division)]
-    return rank_candidates(need, _candidates(pool), threshold=settings.MARKET_ALERT_THRESHOLD)
+    rows = members.values_list("pk", "terms", "cpv_divisions", "regions", "consent_sectors")
+    pool = (
+        Candidate(key=pk, terms=terms, cpv_divisions=divisions, regions=regions)
+        for pk, terms, divisions, regions, sectors in rows.iterator(chunk_size=2000)
+        if not division or not sectors or division in sectors
+    )
+    return rank_candidates(
+        need,
+        pool,
+        threshold=settings.MARKET_ALERT_THRESHOLD,
+        limit=settings.MARKET_ALERT_LIMIT,
+    )
 
 
 def alerts_for_need(
@@ -80,8 +81,9 @@ def alerts_for_need(
     division: str = "",
     organisation_ids=None,
 ) -> AlertSource:
-    """Rank the directory against one need, once; record alerts and notify the members who
-    want them at once. Idempotent: a need already ranked is returned as it is."""
+    """Rank the directory against one need, once, and record the alerts; then queue the
+    notifications for members who want each match at once ("market.tasks.notify_alerts").
+    Idempotent: a need already ranked is returned as it is."""
     with transaction.atomic():
         source, created = AlertSource.objects.get_or_create(
             key=key, defaults={"kind": kind, "title": title[:200], "url": url}
@@ -107,22 +109,39 @@ def alerts_for_need(
         source.alerted = len(ranked)
         source.seconds = round(time.perf_counter() - started, 4)
         source.save(update_fields=["ranked", "alerted", "seconds"])
-        immediate = source.alerts.filter(
-            member__frequency=DirectoryMember.Frequency.IMMEDIATE
-        ).select_related("member__contact", "member__organisation")
-        for alert in immediate:
-            _notify_one(alert)
+        enqueue_on_commit(NOTIFY_TASK, source.pk)
     return source
+
+
+def alerts_notify(*, source_id: int) -> int:
+    """Notify, one notification per alert, the members of one need who want each match at
+    once (the worker, after the ranking). Each alert is locked and marked notified in the same
+    transaction as its notification, so none is sent twice. Returns how many were notified."""
+    count = 0
+    pending = Alert.objects.pending().filter(
+        source_id=source_id, member__frequency=DirectoryMember.Frequency.IMMEDIATE
+    )
+    for alert_id in pending.values_list("pk", flat=True):
+        with transaction.atomic():
+            alert = (
+                Alert.objects.select_for_update()
+                .select_related("source", "member__contact", "member__organisation")
+                .filter(pk=alert_id)
+                .first()
+            )
+            if alert is not None and _notify_one(alert):
+                count += 1
+    return count
 
 
 def _unsubscribe(member: DirectoryMember) -> str:
     return f"To stop all emails about opportunities, withdraw your consent: {withdraw_url(member)}"
 
 
-def _notify_one(alert: Alert) -> None:
+def _notify_one(alert: Alert) -> bool:
     member = alert.member
     if not member.consents or alert.notified_at or alert.cancelled_at:
-        return
+        return False
     source = alert.source
     notification_send(
         recipient=member.contact,
@@ -137,6 +156,7 @@ def _notify_one(alert: Alert) -> None:
         obj=alert,
     )
     Alert.objects.filter(pk=alert.pk).update(notified_at=timezone.now())
+    return True
 
 
 def alerts_digests_send(*, now=None) -> int:

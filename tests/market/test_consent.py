@@ -115,7 +115,8 @@ def test_withdrawal_removes_a_queued_email_before_it_goes():
     member = join("Casework Ltd")
     engagement = publish(owner)
     # Ranked by the worker; the notification's email task is queued (not yet run).
-    alerts.alert_engagement(engagement_id=engagement.pk)
+    source = alerts.alert_engagement(engagement_id=engagement.pk)
+    alerts.alerts_notify(source_id=source.pk)
     notification = Notification.objects.get(recipient=member.contact, kind="market.alert")
     directory.directory_withdraw(member=member)
     from ndx.notifications.services import notification_email_send
