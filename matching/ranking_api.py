@@ -6,9 +6,10 @@ engine uses (`matching.text.analyse`: stems and adjacent-stem phrases). A candid
 are computed once, when its text changes (`text_terms`), and stored with it, so ranking is
 set arithmetic over stored terms: 10,000 candidates in well under a second.
 
-Score (0 to 1): the share of the need's IDF weight that the candidate's text covers, plus
-0.25 when the candidate works in one of the need's CPV divisions and 0.1 when it serves the
-need's region (each only when the need names one), capped at 1. The explanation lists the
+Score (0 to 1): the share of the need's weight (1 + IDF per term) that the candidate's text
+covers, plus 0.25 when the candidate works in one of the need's CPV divisions and 0.1 when it
+serves the need's region (each only when the need names one), capped at 1; a candidate sharing
+no word with a need that has words is not a match. The explanation lists the
 matched words in the need's own spelling, the division and the region.
 """
 
@@ -111,7 +112,9 @@ def rank_candidates(
     n = len(scanned)
     if not n:
         return []
-    idf = {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in query}
+    # 1 + IDF: rarer words count more, but a word every candidate shares still counts (a
+    # small directory, or one where everyone does similar work, still gets its matches).
+    idf = {t: 1 + math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in query}
     total = sum(idf.values()) or 1.0
     divisions, region = need.cpv_divisions, need.region
     results: list[Ranked] = []

@@ -335,7 +335,7 @@ if PRODUCTION:
 NDX_SERVICE_NAME = "National Digital Exchange"
 # Market alerts: the matcher's score (0 to 1) a directory member needs to be told about a need,
 # and how long the consent-withdrawal link in an email keeps working.
-MARKET_ALERT_THRESHOLD = float(os.environ.get("MARKET_ALERT_THRESHOLD", "0.3"))
+MARKET_ALERT_THRESHOLD = float(os.environ.get("MARKET_ALERT_THRESHOLD", "0.2"))
 # At most this many members are told about one need (the best matches).
 MARKET_ALERT_LIMIT = int(os.environ.get("MARKET_ALERT_LIMIT", "250"))
 MARKET_WITHDRAW_LINK_DAYS = int(os.environ.get("MARKET_WITHDRAW_LINK_DAYS", "365"))

@@ -50,7 +50,9 @@ SCAN_WINDOW = timedelta(days=14)
 NOTIFY_TASK = "market.tasks.notify_alerts"
 
 
-def rank_directory(need: Need, *, division: str = "", organisation_ids=None) -> list:
+def rank_directory(
+    need: Need, *, division: str = "", organisation_ids=None, threshold: float | None = None
+) -> list:
     """Rank consenting members (of `organisation_ids` only, if given) against a need: the
     best MARKET_ALERT_LIMIT at or above MARKET_ALERT_THRESHOLD. Reads plain values (no model
     instances), so 10,000 members take a fraction of a second."""
@@ -66,7 +68,7 @@ def rank_directory(need: Need, *, division: str = "", organisation_ids=None) -> 
     return rank_candidates(
         need,
         pool,
-        threshold=settings.MARKET_ALERT_THRESHOLD,
+        threshold=settings.MARKET_ALERT_THRESHOLD if threshold is None else threshold,
         limit=settings.MARKET_ALERT_LIMIT,
     )
 
@@ -80,6 +82,7 @@ def alerts_for_need(
     need: Need,
     division: str = "",
     organisation_ids=None,
+    threshold: float | None = None,
 ) -> AlertSource:
     """Rank the directory against one need, once, and record the alerts; then queue the
     notifications for members who want each match at once ("market.tasks.notify_alerts").
@@ -91,7 +94,9 @@ def alerts_for_need(
         if not created:
             return source
         started = time.perf_counter()
-        ranked = rank_directory(need, division=division, organisation_ids=organisation_ids)
+        ranked = rank_directory(
+            need, division=division, organisation_ids=organisation_ids, threshold=threshold
+        )
         names = {"cpv_names": CPV_DIVISIONS, "region_names": REGION_NAMES}
         Alert.objects.bulk_create(
             [
@@ -259,7 +264,8 @@ def alert_requirement(*, requirement_id: int) -> AlertSource | None:
 
 
 def alert_competition(*, competition_id: int) -> AlertSource | None:
-    """A further competition goes to its invited suppliers only."""
+    """A further competition goes to its invited suppliers only: each consenting one that
+    shares any words with it (the buyer chose them, so no threshold), with the reason."""
     competition = FurtherCompetition.objects.filter(pk=competition_id, status="open").first()
     if competition is None:
         return None
@@ -271,6 +277,7 @@ def alert_competition(*, competition_id: int) -> AlertSource | None:
         url=reverse("buying:supplier_competition", args=[competition.pk]),
         need=Need(f"{competition.title}\n{competition.description}"),
         organisation_ids=list(invited),
+        threshold=0.0,
     )
 
 

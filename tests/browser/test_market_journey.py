@@ -86,9 +86,7 @@ def test_engagement_alert_response_and_requirement(page, live_server, people):
     page.get_by_label("72 IT services", exact=False).first.check()
     page.get_by_label("Yorkshire and The Humber").first.check()
     page.get_by_label("Small", exact=True).check()
-    page.get_by_label(
-        re.compile("I agree that the National Digital Exchange may email me")
-    ).check()
+    page.get_by_label(re.compile("I agree that the National Digital Exchange may email me")).check()
     page.get_by_label("As soon as there is a match").check()
     click_and_wait(page, page.get_by_role("button", name="Save directory entry"))
     assert "We will email you about matching opportunities" in page.content()

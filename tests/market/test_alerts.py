@@ -101,26 +101,32 @@ def test_daily_and_weekly_digests_are_sent_once(django_capture_on_commit_callbac
 
 
 def test_competitions_go_to_invited_suppliers_only_and_private_requirements_to_nobody():
+    from market.services import directory
     from tests.security.conftest import build_world
 
     world = build_world()
+    work = "Case management: social workers record assessments, case notes and care plans."
     member_data = {
-        "description": "Cloud hosting and case management software.",
+        "description": work,
         "cpv_divisions": ["72"],
         "regions": ["london"],
         "size": "small",
         "consent_contact": True,
         "frequency": "immediate",
     }
-    from market.services import directory
-
     invited = directory.directory_join(actor=world.users["supplier_a_admin"], data=member_data)
-    outsider = join("Outsider Ltd", description="Cloud hosting and case management software.")
+    outsider = join("Outsider Ltd", description=work)
     alerts.alert_competition(competition_id=world.competition_open.pk)
     source = AlertSource.objects.get(key=f"competition-{world.competition_open.pk}")
-    member_ids = set(source.alerts.values_list("member", flat=True))
-    assert outsider.pk not in member_ids
-    assert member_ids <= {invited.pk}
+    assert set(source.alerts.values_list("member", flat=True)) == {invited.pk}
+    assert "Why you:" in source.alerts.get().explanation
+    # A submitted requirement goes to every matching member, found by the beat scan...
+    counts = alerts.alerts_scan()
+    assert counts["requirements"] == 1
+    source = AlertSource.objects.get(key=f"requirement-{world.requirement.pk}")
+    assert {invited.pk, outsider.pk} <= set(source.alerts.values_list("member", flat=True))
+    assert alerts.alerts_scan() == {"requirements": 0, "competitions": 0}  # once only
+    # ...but one the buyer keeps private goes to nobody.
     follows.requirement_privacy_set(
         actor=world.users["buyer_a_member"], requirement=world.requirement_draft, private=True
     )
