@@ -207,6 +207,8 @@ def main() -> int:
             f"loaded {args.members} directory members ({args.members // 2} listed suppliers) "
             f"in {loaded:.1f} s"
         )
+    load_1, load_5, _ = os.getloadavg()
+    print(f"machine: {os.cpu_count()} CPUs, load average {load_1:.1f} (1 min), {load_5:.1f} (5)")
     results = run(args.runs)
     for total, ranked, alerted, notified, notifying in results:
         print(
