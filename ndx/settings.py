@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "buying",
     "reviews",
     "matching",
+    "market",
     "reporting",
 ]
 
@@ -174,6 +175,19 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Daily at 7am: one summary email per person who chose the daily digest (idempotent:
     # a notification is in one digest at most).
+    # Every 10 minutes: rank the directory against requirements submitted and competitions
+    # opened since (each need once), then send the daily and weekly alert digests that are due.
+    "market-scan-new-needs": {"task": "market.tasks.scan_new_needs", "schedule": 600},
+    "market-alert-digests": {"task": "market.tasks.send_alert_digests", "schedule": 3600},
+    # Daily: followed saved searches (new or changed offers) and engagements past closing.
+    "market-followed-searches": {
+        "task": "market.tasks.send_followed_search_digests",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "market-close-due-engagements": {
+        "task": "market.tasks.close_due_engagements",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "notifications-daily-digest": {
         "task": "ndx.notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
@@ -340,6 +354,12 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 NDX_SERVICE_NAME = "National Digital Exchange"
+# Market alerts: the matcher's score (0 to 1) a directory member needs to be told about a need,
+# and how long the consent-withdrawal link in an email keeps working.
+MARKET_ALERT_THRESHOLD = float(os.environ.get("MARKET_ALERT_THRESHOLD", "0.2"))
+# At most this many members are told about one need (the best matches).
+MARKET_ALERT_LIMIT = int(os.environ.get("MARKET_ALERT_LIMIT", "250"))
+MARKET_WITHDRAW_LINK_DAYS = int(os.environ.get("MARKET_WITHDRAW_LINK_DAYS", "365"))
 
 # /.well-known/security.txt (RFC 9116). Contacts: comma-separated mailto: or https: URIs.
 NDX_SECURITY_CONTACTS = _env_list(

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("contracts.urls")),
     path("", include("reviews.urls")),
     path("", include("suppliers.urls")),
+    path("", include("market.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -286,6 +286,15 @@ def _publisher(base_url: str) -> dict:
 def release_package(
     contracts, *, uri: str, base_url: str, next_url: str | None, published: datetime
 ) -> dict:
+    releases = [release_for(c) for c in contracts]
+    return package_of(releases, uri=uri, base_url=base_url, next_url=next_url, published=published)
+
+
+def package_of(
+    releases: list[dict], *, uri: str, base_url: str, next_url: str | None, published: datetime
+) -> dict:
+    """A release package around releases made here or elsewhere (reporting/ocds_market.py:
+    engagements as planning releases, further competitions as tender releases)."""
     package = {
         "uri": uri,
         "version": OCDS_VERSION,
@@ -294,7 +303,7 @@ def release_package(
         "publisher": _publisher(base_url),
         "license": LICENCE_URL,
         "publicationPolicy": f"{base_url}/open-data/",
-        "releases": [release_for(c) for c in contracts],
+        "releases": releases,
     }
     if next_url:
         package["links"] = {"next": next_url}

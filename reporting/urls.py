@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import market_views, views
 
 app_name = "reporting"
 
@@ -15,4 +15,9 @@ urlpatterns = [
     path("open-data/", views.open_data, name="open_data"),
     path("open-data/ocds/releases.json", views.ocds_releases, name="ocds_releases"),
     path("open-data/ocds/records/<str:ocid>.json", views.ocds_record, name="ocds_record"),
+    path(
+        "open-data/ocds/market-releases.json",
+        market_views.ocds_market_releases,
+        name="ocds_market_releases",
+    ),
 ]

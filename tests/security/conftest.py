@@ -35,6 +35,9 @@ from buying.services import shortlists as shortlist_services
 from catalogue.models import CatalogueImport, Framework, OfferDocument
 from catalogue.search_index import revision_search_index
 from contracts.models import ContractKpi, ContractVariation, PerformanceReport
+from market.services import directory as directory_services
+from market.services import engagements as engagement_services
+from market.services import pipeline as pipeline_services
 from matching import runtime
 from matching import services as matching_services
 from ndx.accounts.models import Membership
@@ -355,6 +358,9 @@ def build_world() -> SimpleNamespace:
         key="matrix-notification",
     )
 
+    # --- market ---------------------------------------------------------------------------------
+    build_market(w, buyer_member)
+
     # One signed-in session per role, made once: tests set the cookie instead of signing in.
     w.sessions = {}
     for role, user in [*w.users.items(), ("staff_without_mfa", w.staff_without_mfa)]:
@@ -368,6 +374,60 @@ def build_world() -> SimpleNamespace:
     client.force_login(w.users["staff"], two_factor=False)
     w.sessions["staff_password_only"] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return w
+
+
+def build_market(w, buyer_member) -> None:
+    """An open and a closed engagement of buyer A (with a question and a response), a forward
+    plan entry, and supplier A in the directory with consent (and its withdrawal link)."""
+    supplier = w.users["supplier_a_member"]
+    closes = timezone.localdate() + timedelta(days=14)
+    data = {
+        "title": "Housing case management",
+        "problem": "Caseworkers lose track of cases.",
+        "outcomes": "Every case in one place.",
+        "closes_on": closes,
+        "cpv_division": "72",
+    }
+    w.engagement = engagement_services.engagement_publish(actor=buyer_member, data=data)
+    w.engagement_question = engagement_services.engagement_ask(
+        actor=supplier, engagement=w.engagement, question="Is there an API?"
+    )
+    w.closed_engagement = engagement_services.engagement_publish(
+        actor=buyer_member, data=dict(data, title="Closed engagement")
+    )
+    w.engagement_response = engagement_services.engagement_respond(
+        actor=supplier,
+        engagement=w.closed_engagement,
+        data={"approach": "Configure our product.", "is_sme": True, "is_vcse": False},
+    )
+    w.closed_engagement = engagement_services.engagement_close(
+        actor=buyer_member, engagement=w.closed_engagement
+    )
+    w.pipeline_entry = pipeline_services.pipeline_entry_add(
+        actor=buyer_member,
+        data={
+            "title": "Replace the library system",
+            "description": "Thirty branches.",
+            "cpv_division": "48",
+            "estimated_value": Decimal("250000"),
+            "expected_start": timezone.localdate() + timedelta(days=90),
+            "route": "further_competition",
+            "region": "",
+            "lot": None,
+        },
+    )
+    w.directory_member = directory_services.directory_join(
+        actor=w.users["supplier_a_admin"],
+        data={
+            "description": "Case management software.",
+            "cpv_divisions": ["72"],
+            "regions": ["london"],
+            "size": "small",
+            "consent_contact": True,
+            "frequency": "immediate",
+        },
+    )
+    w.withdraw_token = directory_services.withdraw_token(w.directory_member)
 
 
 def sign_in(client, world, role: str):
@@ -412,6 +472,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 PROJECT_APPS = {"accounts", "audit", "catalogue", "suppliers", "buying", "reviews", "matching"}
 PROJECT_APPS |= {"reporting"}
 PROJECT_APPS |= {"notifications"}
+PROJECT_APPS |= {"market"}
 # Signing in updates User.last_login; that is not a change made by the request under test.
 NOT_FINGERPRINTED = {"accounts.user"}
 

@@ -602,10 +602,144 @@ def test_odd_dates_are_refused_cleanly(client, world, form, field, parts):
     assert response.status_code != 302, f"{form}: {field}={parts} was accepted"
 
 
+# --- market: engagements, responses, questions, forward plans, the directory ---------------------
+
+ENGAGEMENT = {
+    "title": text_or("Housing case management"),
+    "problem": text_or("Caseworkers lose track."),
+    "outcomes": text_or("Every case in one place."),
+    "constraints": TEXT,
+    "budget_min": text_or("", "40000", "£40,000"),
+    "budget_max": text_or("", "90000"),
+    "market_questions": TEXT,
+    "cpv_division": text_or("72", "48", ""),
+    "region": text_or("", "london"),
+}
+
+
+@FUZZ
+@given(data=st.fixed_dictionaries(ENGAGEMENT), closes=date_parts("closes_on"))
+def test_engagement_form(client, world, data, closes):
+    from market.models import Engagement
+
+    with rolled_back():
+        sign_in(client, world, "buyer_a_member")
+        before = set(Engagement.objects.values_list("pk", flat=True))
+        response = post_form(client, "/engagements/new/", {**data, **closes})
+        pages = ["/engagements/"]
+        if response.status_code == 302:
+            engagement = Engagement.objects.exclude(pk__in=before).get()
+            pages += [f"/engagements/{engagement.pk}/", f"/engagements/{engagement.pk}/responses/"]
+        check_pages(client, pages)
+
+
+@FUZZ
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "approach": text_or("Configure our product."),
+            "similar_work": TEXT,
+            "rough_cost": TEXT,
+            "is_sme": text_or("yes", "no"),
+            "is_vcse": text_or("yes", "no"),
+        }
+    ),
+    question=text_or("Is there an API?"),
+    answer=text_or("Yes."),
+)
+def test_engagement_response_question_and_answer_forms(client, world, data, question, answer):
+    engagement = world.engagement
+    with rolled_back():
+        supplier = sign_in(client, world, "supplier_b_member")
+        post_form(supplier, f"/engagements/{engagement.pk}/respond/", data)
+        post_form(supplier, f"/engagements/{engagement.pk}/ask/", {"question": question})
+        buyer = sign_in(Client(), world, "buyer_a_member")
+        q = world.engagement_question
+        url = f"/engagements/{engagement.pk}/questions/{q.pk}/answer/"
+        post_form(buyer, url, {f"q{q.pk}-answer": answer})
+        check_pages(buyer, [f"/engagements/{engagement.pk}/responses/"])
+        check_pages(Client(), [f"/engagements/{engagement.pk}/"], " (anonymous)")
+
+
+@FUZZ
+@given(summary=text_or("We learned a lot."))
+def test_engagement_summary_form(client, world, summary):
+    engagement = world.closed_engagement
+    with rolled_back():
+        sign_in(client, world, "buyer_a_member")
+        post_form(client, f"/engagements/{engagement.pk}/conclude/", {"summary": summary})
+        check_pages(Client(), [f"/engagements/{engagement.pk}/"], " (anonymous)")
+
+
+@FUZZ
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "title": text_or("Replace the library system"),
+            "description": TEXT,
+            "cpv_division": text_or("48", ""),
+            "estimated_value": text_or("250000", "£1,000"),
+            "route": text_or("open", "direct_award"),
+            "region": text_or("", "wales"),
+        }
+    ),
+    start=date_parts("expected_start"),
+)
+def test_pipeline_form(client, world, data, start):
+    with rolled_back():
+        sign_in(client, world, "buyer_a_member")
+        post_form(client, "/pipeline/new/", {**data, **start})
+        check_pages(client, ["/pipeline/", "/pipeline.csv"])
+
+
+@FUZZ
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "description": text_or("We mend roads."),
+            "cpv_divisions": st.lists(text_or("45", "72"), max_size=3),
+            "regions": st.lists(text_or("wales", "london"), max_size=3),
+            "size": text_or("micro", "large"),
+            "is_vcse": text_or("", "on"),
+            "consent_contact": text_or("", "on"),
+            "consent_sectors": st.lists(text_or("45"), max_size=2),
+            "frequency": text_or("daily", "weekly", "immediate"),
+        }
+    ),
+    query=TEXT,
+)
+def test_directory_form_and_search(client, world, data, query):
+    with rolled_back():
+        sign_in(client, world, "supplier_b_admin")
+        post_form(client, "/directory/join/", data)
+        check_pages(client, ["/directory/join/", "/market/alerts/", "/suppliers/"])
+        buyer = sign_in(Client(), world, "buyer_a_member")
+        response = buyer.get("/directory/", {"q": query, "division": query, "region": query})
+        assert response.status_code == 200
+        assert_safe(response, "GET /directory/")
+
+
+@FUZZ
+@given(token=TEXT)
+def test_withdraw_link_with_any_token(client, world, token):
+    with rolled_back():
+        before = fingerprint()
+        from django.urls import NoReverseMatch, reverse
+
+        try:
+            url = reverse("market:withdraw", args=[token])
+        except NoReverseMatch:
+            return
+        response = client.post(url)
+        assert response.status_code in (400, 404), f"POST {url}: {response.status_code}"
+        assert_safe(response, f"POST {url}")
+        assert not changed_tables(before, fingerprint())
+
+
 # --- stored markup: every page of the permission matrix, with markup in every stored text -------------
 
 STORED = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
-POISONED_APPS = ("accounts", "catalogue", "suppliers", "contracts", "buying", "reviews")
+POISONED_APPS = ("accounts", "catalogue", "suppliers", "contracts", "buying", "reviews", "market")
 # Text fields that hold codes, addresses or values copied from a list of choices, not prose.
 NOT_PROSE = {
     "email",
