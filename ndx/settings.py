@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "reviews",
     "matching",
     "reporting",
+    "guidance",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("contracts.urls")),
     path("", include("reviews.urls")),
     path("", include("suppliers.urls")),
+    path("", include("guidance.urls")),
     path("admin/", admin.site.urls),
 ]
 

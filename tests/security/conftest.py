@@ -33,6 +33,8 @@ from buying.services import saved_searches as saved_search_services
 from buying.services import shortlists as shortlist_services
 from catalogue.models import CatalogueImport, Framework, OfferDocument
 from catalogue.search_index import revision_search_index
+from guidance import services as guidance_services
+from guidance.models import GuidancePage
 from matching import runtime
 from matching import services as matching_services
 from ndx.accounts.models import Membership
@@ -308,6 +310,25 @@ def build_world() -> SimpleNamespace:
     )
     report_snapshots_refresh()
 
+    # --- guidance -------------------------------------------------------------------------------
+    w.guidance_page = GuidancePage.objects.get(slug="choosing-a-route")
+    case = {
+        "title": "Faster repairs",
+        "problem": "Repairs took weeks.",
+        "approach": "A direct award.",
+        "outcomes": "Same-day repairs.",
+        "supplier_agreed": True,
+    }
+    w.case_study = guidance_services.case_study_publish(
+        actor=w.users["staff"],
+        case_study=guidance_services.case_study_offer(
+            actor=buyer_member, contract=w.review.contract, data=case
+        ),
+    )
+    w.offered_case_study = guidance_services.case_study_offer(
+        actor=buyer_member, contract=w.held_review.contract, data=case
+    )
+
     # --- accounts -------------------------------------------------------------------------------
     w.invitation_pending = InvitationFactory(
         organisation=w.buyer_a, invited_by=buyer_admin, email="new.person@buyera.example"
@@ -366,7 +387,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 # --- "nothing changed" -----------------------------------------------------------------------
 
 PROJECT_APPS = {"accounts", "audit", "catalogue", "suppliers", "buying", "reviews", "matching"}
-PROJECT_APPS |= {"reporting"}
+PROJECT_APPS |= {"reporting", "guidance"}
 # Signing in updates User.last_login; that is not a change made by the request under test.
 NOT_FINGERPRINTED = {"accounts.user"}
 

@@ -382,6 +382,21 @@ ROWS: list[Row] = [
     row("reviews:staff_publish", POST_ONLY, pk("held_review")),
     row("reviews:staff_reject", POST_ONLY, pk("held_review")),
     row("reviews:staff_dismiss_reports", POST_ONLY, pk("review")),
+    # --- guidance (the buying playbook and case studies) ---------------------------------------------
+    row("guidance:index", PUBLIC),
+    row("guidance:page", PUBLIC, lambda w: {"slug": w.guidance_page.slug}),
+    row("guidance:page", expect(all=404), lambda w: {"slug": "no-such-page"}, variant="missing"),
+    row("guidance:case_studies", PUBLIC),
+    row("guidance:case_study", PUBLIC, pk("case_study")),
+    # Offered but not yet published: nobody reads it on the public page (staff use theirs).
+    row("guidance:case_study", expect(all=404), pk("offered_case_study"), variant="offered"),
+    row("guidance:case_study_offer", BUYER_A, pk("contract", "contract_pk")),
+    row("guidance:staff_pages", STAFF),
+    row("guidance:staff_edit", STAFF, lambda w: {"slug": w.guidance_page.slug}),
+    row("guidance:staff_case_studies", STAFF),
+    row("guidance:staff_case_study", STAFF, pk("offered_case_study")),
+    row("guidance:staff_case_study_publish", POST_ONLY, pk("offered_case_study")),
+    row("guidance:staff_case_study_decline", POST_ONLY, pk("offered_case_study")),
     # --- suppliers ------------------------------------------------------------------------------------
     row("suppliers:dashboard", SUPPLIERS),
     row("suppliers:profile_edit", SUPPLIERS),
@@ -592,6 +607,39 @@ POSTS: list[Post] = [
     # The offer is published, so reinstating it is refused even for staff: wrong roles only.
     post("catalogue:staff_offer_reinstate", pk("offer"), STAFF_ACTION),
     post("reviews:staff_publish", pk("held_review"), STAFF_ACTION, control="staff"),
+    post(
+        "guidance:staff_edit",
+        lambda w: {"slug": w.guidance_page.slug},
+        STAFF_ACTION,
+        lambda w: {"title": "Choosing a route", "summary": "Which route.", "body": "## Changed"},
+        control="staff",
+    ),
+    post(
+        "guidance:staff_case_study_publish",
+        pk("offered_case_study"),
+        STAFF_ACTION,
+        control="staff",
+    ),
+    post(
+        "guidance:staff_case_study_decline",
+        pk("offered_case_study"),
+        STAFF_ACTION,
+        lambda w: {"reason": "Names a member of the public."},
+        control="staff",
+    ),
+    post(
+        "guidance:case_study_offer",
+        pk("contract", "contract_pk"),
+        BUYER_A_ACTION,
+        lambda w: {
+            "title": "Faster repairs",
+            "problem": "Slow.",
+            "approach": "Direct award.",
+            "outcomes": "Fast.",
+            "supplier_agreed": "on",
+        },
+        control="buyer_a_member",
+    ),
     post(
         "reviews:staff_reject",
         pk("held_review"),
