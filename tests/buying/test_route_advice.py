@@ -17,7 +17,7 @@ from tests.catalogue.factories import LotFactory
 
 from .award_helpers import buyer_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("valid_html")]
 
 
 def requirement(**fields):
@@ -30,7 +30,8 @@ def test_a_lot_without_direct_award_needs_a_competition():
     lot = LotFactory(name="Bespoke build", direct_award_allowed=False)
     advice = route_recommend(requirement(lot=lot, budget_max=Decimal("5000")))
     assert advice.route == FURTHER_COMPETITION
-    assert advice.reason.startswith("Lot 1: Bespoke build does not allow direct award")
+    assert advice.reason.startswith(f"{lot} does not allow direct award")
+    assert "Bespoke build" in advice.reason
 
 
 @pytest.mark.parametrize(

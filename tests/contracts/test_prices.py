@@ -9,7 +9,7 @@ from contracts.prices import lot_category_price_spreads, offer_price_spread, spr
 from tests.accounts.factories import BuyerOrganisationFactory
 from tests.reviews.factories import ContractFactory, buyable_offer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("valid_html")]
 
 
 def _contracts(offer, prices, buyers=None):

@@ -14,7 +14,7 @@ from tests.accounts.factories import StaffFactory, member
 from tests.auth import Client
 from tests.reviews.factories import ContractFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("valid_html")]
 
 SLUGS = {
     "choosing-a-route",
