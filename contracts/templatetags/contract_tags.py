@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from django import template
 
+from ..timing import route_median_days
+
 register = template.Library()
 
 
@@ -18,3 +20,13 @@ def days(value) -> str:
         return "less than a day"
     count = value.days
     return f"{count:,} day{'s' if count != 1 else ''}"
+
+
+@register.inclusion_tag("contracts/_time_taken.html")
+def time_taken(contract):
+    """On the buyer's contract page: how long this one took, beside the national median."""
+    median = route_median_days(contract.route) if contract.time_to_award is not None else None
+    return {
+        "contract": contract,
+        "median": timedelta(days=median) if median is not None else None,
+    }

@@ -145,6 +145,7 @@ ROWS: list[Row] = [
     row("reporting:dashboard", PUBLIC),
     row("reporting:sme_csv", PUBLIC),
     row("reporting:savings_csv", PUBLIC),
+    row("reporting:time_csv", PUBLIC),
     row("reporting:staff_dashboard", STAFF),
     row("reporting:staff_recalculate", POST_ONLY),
     row("reporting:staff_sme_csv", STAFF),
