@@ -18,7 +18,8 @@ from pathlib import Path
 from django.utils import timezone
 
 from buying.models import Requirement
-from catalogue.models import Lot, Offer
+from catalogue.models import Lot, Offer, VolumeTier
+from catalogue.volume_pricing import revision_tiers_set
 from contracts.models import Contract
 from contracts.prices import offer_price_spread
 from contracts.services import contract_create
@@ -37,6 +38,7 @@ def _load(name: str) -> dict:
 BUYERS = _load("buyers.json")["buyers"]
 SPREADS = _load("price_spreads.json")["offers"]
 CLUSTER = _load("cluster.json")
+TIERS = _load("volume_tiers.json")["offers"]
 
 
 def _buyers() -> list[Organisation]:
@@ -144,16 +146,37 @@ def _seed_cluster(now) -> int:
     return created
 
 
+def _seed_tiers() -> int:
+    created = 0
+    for spec in TIERS:
+        lot = _lot(spec["lot"])
+        offers = Offer.objects.buyable().filter(
+            lot=lot,
+            published_revision__price__isnull=False,
+            published_revision__title__icontains=spec["keyword"],
+        )
+        for offer in offers.select_related("published_revision"):
+            revision = offer.published_revision
+            if VolumeTier.objects.filter(revision=revision).exists():
+                continue
+            tiers = [(start, _pence(revision.price * Decimal(f))) for start, f in spec["tiers"]]
+            revision_tiers_set(actor=None, revision=revision, tiers=tiers, published_ok=True)
+            created += 1
+    return created
+
+
 def seed(out, context: dict) -> dict:
     now = timezone.now()
     pages = install_missing(GuidancePage, GuidanceVersion)
     buyers = _buyers()
     contracts, shown = _seed_spreads(buyers, now)
     requirements = _seed_cluster(now)
+    tiered = _seed_tiers()
     out.write(
         f"guidance: {GuidancePage.objects.count()} playbook pages ({pages} new), {contracts} "
         f"contracts by other buyers, price spreads on {len(shown)} offers, "
-        f"{requirements} new requirements in the pooling cluster\n"
+        f"{requirements} new requirements in the pooling cluster, volume tiers on {tiered} "
+        "more offers\n"
     )
     return {}
 

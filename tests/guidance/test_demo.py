@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from buying.models import Requirement
-from catalogue.models import Offer
+from catalogue.models import Offer, VolumeTier
 from contracts.models import Contract
 from contracts.prices import offer_price_spread
 from guidance.demo import CLUSTER
@@ -23,6 +23,7 @@ def test_demo_shows_spreads_and_a_cluster_and_is_idempotent(capsys):
         if offer_price_spread(offer).shown
     ]
     assert len(spreads) >= 3
+    assert VolumeTier.objects.filter(revision__title__icontains="Housing repairs").exists()
     titles = [row["title"] for row in CLUSTER["requirements"]]
     cluster = Requirement.objects.filter(title__in=titles, status="submitted")
     assert cluster.values("organisation").distinct().count() == 3
