@@ -23,10 +23,11 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from buying.models import FurtherCompetition
+from buying.models import FurtherCompetition, Requirement
 from buying.requirement_forms import STEP_FORMS
 from buying.services import clarifications as clarification_services
 from buying.services import competitions as competition_services
+from buying.services import pooling as pooling_services
 from buying.services import requirements as requirement_services
 from buying.services import responses as response_services
 from buying.services import saved_searches as saved_search_services
@@ -309,6 +310,25 @@ def build_world() -> SimpleNamespace:
         actor=w.users["buyer_b_member"], review=w.review, reason="false", detail="Not true."
     )
     report_snapshots_refresh()
+
+    # --- a demand pool of buyer A (lead), buyer B and a third council ---------------------------
+    third = BuyerOrganisationFactory(name="Buyer C Council")
+    pooled = [
+        Requirement.objects.create(
+            organisation=organisation,
+            status=Requirement.Status.SUBMITTED,
+            title=f"Housing repairs for {organisation.name}",
+            problem="Online repair booking.",
+            users_description="Tenants",
+            user_count=100,
+            lot=w.lot,
+            framework=w.framework,
+        )
+        for organisation in (w.buyer_a, w.buyer_b, third)
+    ]
+    w.pool = pooling_services.pool_create(
+        actor=w.users["staff"], requirements=pooled, lead=pooled[0]
+    )
 
     # --- guidance -------------------------------------------------------------------------------
     w.guidance_page = GuidancePage.objects.get(slug="choosing-a-route")

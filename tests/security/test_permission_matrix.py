@@ -383,6 +383,16 @@ ROWS: list[Row] = [
     row("reviews:staff_publish", POST_ONLY, pk("held_review")),
     row("reviews:staff_reject", POST_ONLY, pk("held_review")),
     row("reviews:staff_dismiss_reports", POST_ONLY, pk("review")),
+    # --- demand pooling ---------------------------------------------------------------------------
+    row("matching:clusters", STAFF),
+    row("matching:pool_create", POST_ONLY),
+    row("matching:pool_cancel", POST_ONLY, pk("pool")),
+    row("buying:pools", BUYERS),
+    # Buyer B is in the pool too (it sees its own part); a supplier or staff is not a member.
+    row("buying:pool", expect(all=403, anonymous=LOGIN, buyers=200), pk("pool")),
+    row("buying:pool_join", POST_ONLY, pk("pool")),
+    row("buying:pool_decline", POST_ONLY, pk("pool")),
+    row("buying:pool_start", POST_ONLY, pk("pool")),
     # --- guidance (the buying playbook and case studies) ---------------------------------------------
     row("guidance:index", PUBLIC),
     row("guidance:page", PUBLIC, lambda w: {"slug": w.guidance_page.slug}),
@@ -608,6 +618,26 @@ POSTS: list[Post] = [
     # The offer is published, so reinstating it is refused even for staff: wrong roles only.
     post("catalogue:staff_offer_reinstate", pk("offer"), STAFF_ACTION),
     post("reviews:staff_publish", pk("held_review"), STAFF_ACTION, control="staff"),
+    post("matching:pool_cancel", pk("pool"), STAFF_ACTION, control="staff"),
+    post(
+        "matching:pool_create",
+        lambda w: {},
+        STAFF_ACTION,
+        lambda w: {"requirements": "1-2-3", "lead": "1"},
+    ),
+    post(
+        "buying:pool_join",
+        pk("pool"),
+        refused(all=403, anonymous=LOGIN, buyer_a=None, buyer_b=None),
+        lambda w: {"quantity": "150"},
+        control="buyer_a_member",
+    ),
+    post(
+        "buying:pool_start",
+        pk("pool"),
+        refused(all=403, anonymous=LOGIN, buyer_a=None, buyer_b=400),
+        lambda w: {"competition": w.competition_draft.pk},
+    ),
     post(
         "guidance:staff_edit",
         lambda w: {"slug": w.guidance_page.slug},
