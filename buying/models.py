@@ -284,6 +284,8 @@ class FurtherCompetition(models.Model):
     end_date = models.DateField("contract end date")
     quality_criteria = models.TextField("what the quality score is for")
     social_value_criteria = models.TextField("what the social value score is for")
+    # Themes picked from the model social value criteria (contracts/social_value.py).
+    social_value_themes = models.JSONField(default=list, blank=True)
     weight_quality = models.PositiveSmallIntegerField()
     weight_price = models.PositiveSmallIntegerField()
     weight_social_value = models.PositiveSmallIntegerField()
@@ -488,6 +490,8 @@ class CompetitionResponse(models.Model):
     quality_score = models.PositiveSmallIntegerField(null=True, blank=True)
     price_score = models.PositiveSmallIntegerField(null=True, blank=True)
     social_value_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The buyer's score (0 to 100) for each model criteria theme of the competition.
+    social_value_theme_scores = models.JSONField(default=dict, blank=True)
     weighted_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

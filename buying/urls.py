@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import award_views, competition_views, pool_views, requirement_views, views
+from . import award_views, competition_views, criteria_views, pool_views, requirement_views, views
 
 app_name = "buying"
 
@@ -107,6 +107,16 @@ urlpatterns = [
         "buying/competitions/<int:pk>/award/",
         competition_views.competition_award,
         name="competition_award",
+    ),
+    path(
+        "buying/competitions/<int:pk>/social-value/",
+        criteria_views.competition_themes,
+        name="competition_themes",
+    ),
+    path(
+        "buying/competitions/<int:pk>/responses/<int:response_pk>/social-value/",
+        criteria_views.response_themes,
+        name="response_themes",
     ),
     path("buying/pools/", pool_views.pools, name="pools"),
     path("buying/pools/<int:pk>/", pool_views.pool, name="pool"),

@@ -12,6 +12,7 @@ from ndx.accounts.models import User
 from ndx.audit.services import audit_record
 
 from .models import Contract
+from .social_value import BY_KEY
 
 
 @transaction.atomic
@@ -39,4 +40,16 @@ def contract_create(*, actor: User, now: datetime, **fields) -> Contract:
             "value": str(contract.value),
         },
     )
+    return contract
+
+
+def contract_social_value_record(*, contract: Contract, weight: int, scores: dict) -> Contract:
+    """Keep the social value weight (%) and the scores per model criteria theme on a contract
+    (called by the further competition award, inside its transaction)."""
+    unknown = set(scores) - set(BY_KEY)
+    if unknown or not 0 <= weight <= 100:
+        raise ValueError(f"not social value scores: {sorted(unknown)} weight {weight}")
+    contract.social_value_weight = weight
+    contract.social_value_scores = dict(scores)
+    contract.save(update_fields=["social_value_weight", "social_value_scores"])
     return contract

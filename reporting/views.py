@@ -27,6 +27,7 @@ from .dashboard import (
 )
 from .exports import csv_text, savings_csv_rows, sme_csv_rows
 from .models import ReportSnapshot, SpendRecord
+from .social_value import social_value_context
 from .tasks import refresh_report_snapshots
 from .time_to_contract import DIMENSIONS as TIME_DIMENSIONS
 from .time_to_contract import time_csv_rows, time_to_contract_context
@@ -61,6 +62,7 @@ def _dashboard(request, *, staff: bool):
             (d, f"{reverse(csv_savings)}?by={d}") for d in ["overall", *savings_dimensions]
         ],
         "time": time_to_contract_context(),
+        "social_value": social_value_context(),
     }
     if staff:
         context["history"] = recent_snapshots()

@@ -24,6 +24,7 @@ from ndx.audit.services import audit_record
 from ..models import CompetitionResponse, DemandPool, FurtherCompetition, PoolMember, Requirement
 from .awards import competition_award
 from .common import buyer_organisation
+from .criteria import contract_record_social_value
 from .terms import award_quantity, contract_value, time_to_award
 
 MIN_ORGANISATIONS = 3  # a cluster, and so a pool, needs requirements from this many buyers
@@ -258,11 +259,17 @@ def pool_cancel(*, actor: User, pool: DemandPool) -> DemandPool:
     return locked
 
 
+@transaction.atomic
 def competition_award_any(*, actor: User, competition: FurtherCompetition, **terms) -> Contract:
     """Award a further competition: a pooled one through pool_award (a contract per buyer),
     any other as usual. Returns the awarding buyer's own contract."""
     pool = DemandPool.objects.filter(competition=competition).first()
     if pool is None:
-        return competition_award(actor=actor, competition=competition, **terms)
-    contracts = pool_award(actor=actor, pool=pool, **terms)
+        contracts = [competition_award(actor=actor, competition=competition, **terms)]
+    else:
+        contracts = pool_award(actor=actor, pool=pool, **terms)
+    for contract in contracts:
+        contract_record_social_value(contract=contract, competition=competition)
+    if pool is None:
+        return contracts[0]
     return next(c for c in contracts if c.organisation_id == pool.lead_id)

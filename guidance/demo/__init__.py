@@ -17,7 +17,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from buying.models import Requirement
+from buying.models import CompetitionResponse, FurtherCompetition, Requirement
+from buying.services.criteria import contract_record_social_value, themes_text
 from catalogue.models import Lot, Offer, VolumeTier
 from catalogue.volume_pricing import revision_tiers_set
 from contracts.models import Contract
@@ -39,6 +40,7 @@ BUYERS = _load("buyers.json")["buyers"]
 SPREADS = _load("price_spreads.json")["offers"]
 CLUSTER = _load("cluster.json")
 TIERS = _load("volume_tiers.json")["offers"]
+SOCIAL_VALUE = _load("social_value.json")["competitions"]
 
 
 def _buyers() -> list[Organisation]:
@@ -165,6 +167,30 @@ def _seed_tiers() -> int:
     return created
 
 
+def _seed_social_value() -> int:
+    """The demo competitions were made by buying's demo section before themes existed there:
+    give them their model criteria, the responses their theme scores, and the awarded
+    contracts their social value (as the award would have)."""
+    done = 0
+    for spec in SOCIAL_VALUE:
+        for competition in FurtherCompetition.objects.filter(title=spec["title"]):
+            if competition.social_value_themes:
+                continue
+            competition.social_value_themes = spec["themes"]
+            competition.social_value_criteria = themes_text(spec["themes"])
+            competition.save(update_fields=["social_value_themes", "social_value_criteria"])
+            responses = CompetitionResponse.objects.filter(
+                invitation__competition=competition
+            ).order_by("unit_price", "pk")
+            for response, scores in zip(responses, spec["scores"], strict=False):
+                response.social_value_theme_scores = dict(zip(spec["themes"], scores, strict=True))
+                response.save(update_fields=["social_value_theme_scores"])
+            if competition.contract_id:
+                contract_record_social_value(contract=competition.contract, competition=competition)
+            done += 1
+    return done
+
+
 def seed(out, context: dict) -> dict:
     now = timezone.now()
     pages = install_missing(GuidancePage, GuidanceVersion)
@@ -172,11 +198,12 @@ def seed(out, context: dict) -> dict:
     contracts, shown = _seed_spreads(buyers, now)
     requirements = _seed_cluster(now)
     tiered = _seed_tiers()
+    social = _seed_social_value()
     out.write(
         f"guidance: {GuidancePage.objects.count()} playbook pages ({pages} new), {contracts} "
         f"contracts by other buyers, price spreads on {len(shown)} offers, "
         f"{requirements} new requirements in the pooling cluster, volume tiers on {tiered} "
-        "more offers\n"
+        f"more offers, model social value criteria on {social} more competitions\n"
     )
     return {}
 

@@ -24,6 +24,10 @@ def test_demo_shows_spreads_and_a_cluster_and_is_idempotent(capsys):
     ]
     assert len(spreads) >= 3
     assert VolumeTier.objects.filter(revision__title__icontains="Housing repairs").exists()
+    scored = Contract.objects.exclude(social_value_scores={}).filter(
+        social_value_weight__isnull=False
+    )
+    assert scored.count() >= 2
     titles = [row["title"] for row in CLUSTER["requirements"]]
     cluster = Requirement.objects.filter(title__in=titles, status="submitted")
     assert cluster.values("organisation").distinct().count() == 3

@@ -311,6 +311,12 @@ def build_world() -> SimpleNamespace:
     )
     report_snapshots_refresh()
 
+    # The closed competition asks one model social value criteria theme (scored by theme).
+    FurtherCompetition.objects.filter(pk=w.competition_closed.pk).update(
+        social_value_themes=["wellbeing"]
+    )
+    w.competition_closed.refresh_from_db()
+
     # --- a demand pool of buyer A (lead), buyer B and a third council ---------------------------
     third = BuyerOrganisationFactory(name="Buyer C Council")
     pooled = [

@@ -407,6 +407,37 @@ def test_case_study_forms(client, world, data, reason):
             )
 
 
+# --- demand pooling (buyer, staff) ---------------------------------------------------------------
+
+
+@FUZZ
+@given(quantity=text_or("150", "0", "-5", "1e9"), requirements=TEXT, lead=TEXT)
+def test_pool_forms(client, world, quantity, requirements, lead):
+    pool = world.pool
+    with rolled_back():
+        sign_in(client, world, "buyer_a_member")
+        post_form(client, f"/buying/pools/{pool.pk}/join/", {"quantity": quantity})
+        post_form(client, f"/buying/pools/{pool.pk}/start/", {"competition": requirements})
+        check_pages(client, [f"/buying/pools/{pool.pk}/", "/buying/pools/"])
+        staff = staff_client(world)
+        post_form(staff, "/staff/pooling/new/", {"requirements": requirements, "lead": lead})
+        check_pages(staff, ["/staff/pooling/"], " (staff)")
+
+
+@FUZZ
+@given(themes=st.lists(text_or("wellbeing", "climate_change"), max_size=3), note=TEXT, score=TEXT)
+def test_social_value_criteria_forms(client, world, themes, note, score):
+    draft, closed = world.competition_draft, world.competition_closed
+    with rolled_back():
+        sign_in(client, world, "buyer_a_member")
+        url = f"/buying/competitions/{draft.pk}/social-value/"
+        post_form(client, url, {"themes": themes, "note": note})
+        check_pages(client, [f"/buying/competitions/{draft.pk}/"])
+        url = f"/buying/competitions/{closed.pk}/responses/{world.response.pk}/social-value/"
+        post_form(client, url, {"wellbeing": score})
+        check_pages(client, [f"/buying/competitions/{closed.pk}/"])
+
+
 # --- frameworks (staff) --------------------------------------------------------------------------------
 
 

@@ -320,6 +320,12 @@ ROWS: list[Row] = [
     row("buying:competition", BUYER_A, pk("competition_draft"), variant="draft"),
     row("buying:competition", BUYER_A, pk("competition_closed"), variant="closed"),
     row("buying:competition_edit", BUYER_A, pk("competition_draft")),
+    row("buying:competition_themes", BUYER_A, pk("competition_draft")),
+    row(
+        "buying:response_themes",
+        BUYER_A,
+        lambda w: {"pk": w.competition_closed.pk, "response_pk": w.response.pk},
+    ),
     row("buying:competition_publish", POST_ONLY, pk("competition_draft")),
     row("buying:competition_cancel", BUYER_A, pk("competition_open")),
     row(
@@ -620,6 +626,20 @@ POSTS: list[Post] = [
     post("reviews:staff_publish", pk("held_review"), STAFF_ACTION, control="staff"),
     post("matching:pool_cancel", pk("pool"), STAFF_ACTION, control="staff"),
     post(
+        "buying:competition_themes",
+        pk("competition_draft"),
+        BUYER_A_ACTION,
+        lambda w: {"themes": ["wellbeing"]},
+        control="buyer_a_member",
+    ),
+    post(
+        "buying:response_themes",
+        lambda w: {"pk": w.competition_closed.pk, "response_pk": w.response.pk},
+        BUYER_A_ACTION,
+        lambda w: {"wellbeing": "50"},
+        control="buyer_a_member",
+    ),
+    post(
         "matching:pool_create",
         lambda w: {},
         STAFF_ACTION,
@@ -631,6 +651,12 @@ POSTS: list[Post] = [
         refused(all=403, anonymous=LOGIN, buyer_a=None, buyer_b=None),
         lambda w: {"quantity": "150"},
         control="buyer_a_member",
+    ),
+    post(
+        "buying:pool_decline",
+        pk("pool"),
+        refused(all=403, anonymous=LOGIN, buyer_a=None, buyer_b=None),
+        control="buyer_b_member",
     ),
     post(
         "buying:pool_start",
