@@ -11,7 +11,8 @@ register = template.Library()
 
 
 @register.inclusion_tag("contracts/_price_spread.html")
-def price_spread(offer, unit_label: str = "", heading: bool = True):
+def price_spread(offer, unit_label: str = "", heading: int = 3):
+    """`heading`: the level of its heading (to follow the page's), or 0/False for none."""
     return {"spread": offer_price_spread(offer), "unit_label": unit_label, "heading": heading}
 
 
