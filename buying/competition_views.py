@@ -41,6 +41,7 @@ from .models import (
 from .services import awards as award_services
 from .services import clarifications as clarification_services
 from .services import competitions as competition_services
+from .services import pooling
 from .services import responses as response_services
 
 buyer_required = member_required(kind="buyer")
@@ -317,7 +318,7 @@ def _competition_award(request, competition):
             data = form.cleaned_data
             chosen = next((r for r in ranking if str(r.pk) == data["response"]), None)
             try:
-                contract = award_services.competition_award(
+                contract = pooling.competition_award_any(
                     actor=request.user,
                     competition=competition,
                     response=chosen,

@@ -284,6 +284,8 @@ class FurtherCompetition(models.Model):
     end_date = models.DateField("contract end date")
     quality_criteria = models.TextField("what the quality score is for")
     social_value_criteria = models.TextField("what the social value score is for")
+    # Themes picked from the model social value criteria (contracts/social_value.py).
+    social_value_themes = models.JSONField(default=list, blank=True)
     weight_quality = models.PositiveSmallIntegerField()
     weight_price = models.PositiveSmallIntegerField()
     weight_social_value = models.PositiveSmallIntegerField()
@@ -488,6 +490,8 @@ class CompetitionResponse(models.Model):
     quality_score = models.PositiveSmallIntegerField(null=True, blank=True)
     price_score = models.PositiveSmallIntegerField(null=True, blank=True)
     social_value_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The buyer's score (0 to 100) for each model criteria theme of the competition.
+    social_value_theme_scores = models.JSONField(default=dict, blank=True)
     weighted_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -515,3 +519,117 @@ class CompetitionResponse(models.Model):
     @property
     def is_scored(self) -> bool:
         return self.weighted_score is not None
+
+
+class DemandPool(models.Model):
+    """Demand pooled across buyers: staff invite the organisations of similar requirements to
+    one aggregated further competition run by a lead buyer. Each joining buyer confirms its own
+    quantity; the award makes one call-off contract per buyer at the pooled price
+    (buying/services/pooling.py)."""
+
+    class Status(models.TextChoices):
+        INVITING = "inviting", "Inviting buyers"
+        COMPETING = "competing", "Further competition running"
+        AWARDED = "awarded", "Awarded"
+        CANCELLED = "cancelled", "Cancelled"
+
+    LIFECYCLE = Lifecycle(
+        "status",
+        {
+            "start_competition": Move(
+                from_="inviting", to="competing", verb="start the competition for"
+            ),
+            "award": Move(from_="competing", to="awarded"),
+            "cancel": Move(from_=["inviting", "competing"], to="cancelled"),
+        },
+    )
+
+    title = models.CharField(max_length=150)
+    lot = models.ForeignKey("catalogue.Lot", on_delete=models.PROTECT, related_name="+")
+    lead = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="led_pools"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITING)
+    competition = models.OneToOneField(
+        FurtherCompetition, null=True, blank=True, on_delete=models.SET_NULL, related_name="pool"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_inviting(self) -> bool:
+        return self.status == self.Status.INVITING
+
+    @property
+    def can_start_competition(self) -> bool:
+        return self.LIFECYCLE.can(self, "start_competition")
+
+    @property
+    def can_award(self) -> bool:
+        return self.LIFECYCLE.can(self, "award")
+
+
+class PoolMember(models.Model):
+    """One buyer organisation in a pool, with its own requirement and confirmed quantity."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        JOINED = "joined", "Joined"
+        DECLINED = "declined", "Declined"
+
+    LIFECYCLE = Lifecycle(
+        "status",
+        {
+            "join": Move(from_=["invited", "joined"], to="joined"),
+            "decline": Move(from_=["invited", "joined"], to="declined"),
+        },
+    )
+
+    pool = models.ForeignKey(DemandPool, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="pool_memberships"
+    )
+    requirement = models.ForeignKey(
+        Requirement, null=True, blank=True, on_delete=models.SET_NULL, related_name="pool_members"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
+    quantity = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    contract = models.OneToOneField(
+        "contracts.Contract", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pool", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pool", "organisation"], name="pool_member_one_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="joined", quantity__gt=0) | ~models.Q(status="joined"),
+                name="pool_member_joined_with_a_quantity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.pool}"
+
+    @property
+    def has_joined(self) -> bool:
+        return self.status == self.Status.JOINED
+
+    @property
+    def can_join(self) -> bool:
+        return self.pool.is_inviting and self.LIFECYCLE.can(self, "join")
+
+    @property
+    def can_decline(self) -> bool:
+        return self.pool.is_inviting and self.LIFECYCLE.can(self, "decline")

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import award_views, competition_views, requirement_views, views
+from . import award_views, competition_views, criteria_views, pool_views, requirement_views, views
 
 app_name = "buying"
 
@@ -113,6 +113,21 @@ urlpatterns = [
         competition_views.competition_award,
         name="competition_award",
     ),
+    path(
+        "buying/competitions/<int:pk>/social-value/",
+        criteria_views.competition_themes,
+        name="competition_themes",
+    ),
+    path(
+        "buying/competitions/<int:pk>/responses/<int:response_pk>/social-value/",
+        criteria_views.response_themes,
+        name="response_themes",
+    ),
+    path("buying/pools/", pool_views.pools, name="pools"),
+    path("buying/pools/<int:pk>/", pool_views.pool, name="pool"),
+    path("buying/pools/<int:pk>/join/", pool_views.pool_join, name="pool_join"),
+    path("buying/pools/<int:pk>/decline/", pool_views.pool_decline, name="pool_decline"),
+    path("buying/pools/<int:pk>/start/", pool_views.pool_start, name="pool_start"),
     path(
         "suppliers/competitions/",
         competition_views.supplier_competitions,

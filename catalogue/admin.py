@@ -16,6 +16,7 @@ from .models import (
     Offer,
     OfferDocument,
     OfferRevision,
+    VolumeTier,
 )
 
 
@@ -165,3 +166,10 @@ class FrameworkMembershipAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(VolumeTier)
+class VolumeTierAdmin(ReadOnlyAdmin):
+    """Set through catalogue.volume_pricing.revision_tiers_set (checked and audited)."""
+
+    list_display = ("revision", "from_quantity", "unit_price")

@@ -669,3 +669,30 @@ class CatalogueImport(models.Model):
         if not self.rows_total:
             return 100 if self.succeeded else 0
         return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+class VolumeTier(models.Model):
+    """A lower unit price from a quantity upwards, stated on one revision of an offer (e.g.
+    £9.50 per user per month from 1,000 users). Below the first tier the revision's price
+    applies; `catalogue.volume_pricing.unit_price_for` picks the price for a quantity."""
+
+    revision = models.ForeignKey(OfferRevision, on_delete=models.CASCADE, related_name="tiers")
+    from_quantity = models.PositiveIntegerField("from this quantity")
+    unit_price = models.DecimalField(
+        "unit price (£)", max_digits=12, decimal_places=2, validators=_MONEY["validators"]
+    )
+
+    class Meta:
+        ordering = ["revision", "from_quantity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "from_quantity"], name="volume_tier_one_price_per_quantity"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(from_quantity__gt=1) & models.Q(unit_price__gte=0),
+                name="volume_tier_from_above_one_and_price_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.unit_price} from {self.from_quantity:,}"

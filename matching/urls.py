@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pooling_views, views
 
 app_name = "matching"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     ),
     path("staff/matching/", views.index_status, name="index_status"),
     path("staff/matching/rebuild/", views.index_rebuild, name="index_rebuild"),
+    path("staff/pooling/", pooling_views.clusters, name="clusters"),
+    path("staff/pooling/new/", pooling_views.pool_create, name="pool_create"),
+    path("staff/pooling/<int:pk>/cancel/", pooling_views.pool_cancel, name="pool_cancel"),
 ]

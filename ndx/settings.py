@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "matching",
     "market",
     "reporting",
+    "guidance",
 ]
 
 MIDDLEWARE = [

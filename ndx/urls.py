@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("suppliers.urls")),
     path("", include("market.urls")),
+    path("", include("guidance.urls")),
     path("admin/", admin.site.urls),
 ]
 

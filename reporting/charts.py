@@ -91,8 +91,10 @@ def column_chart(
     percent: bool,
     target: Decimal | None = None,
     target_label: str = "",
+    tick_text=None,
 ) -> SafeString:
-    """Vertical columns, one per group, in order (for trends over time)."""
+    """Vertical columns, one per group, in order (for trends over time). `tick_text(value)`
+    writes the axis labels (default: percentages or money)."""
     width, height = 680, 340
     left, right, top, bottom = 64, 16, 24, 72
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -117,7 +119,7 @@ def column_chart(
                 y(tick) + 5,
                 INK,
                 mark_safe(FONT),  # noqa: S308 (a constant)
-                _tick_text(tick, percent),
+                tick_text(tick) if tick_text else _tick_text(tick, percent),
             )
         )
     count = max(len(points), 1)

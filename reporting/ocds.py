@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from catalogue.cpv import CPV_DIVISIONS
 
+from .social_value import award_criteria_details
+
 OCDS_VERSION = "1.1"
 OCID_PREFIX = "ocds-ndx001"
 PARTY_SCALE_EXTENSION = (
@@ -146,6 +148,17 @@ def _items(contract) -> list[dict]:
     return [item]
 
 
+def _award_criteria(contract) -> dict:
+    """Further competitions are awarded on rated criteria: the weights and the social value
+    scores by model criteria theme go into awardCriteriaDetails."""
+    if contract.social_value_weight is None:
+        return {}
+    return {
+        "awardCriteria": "ratedCriteria",
+        "awardCriteriaDetails": award_criteria_details(contract),
+    }
+
+
 def release_for(contract) -> dict:
     """One OCDS release for a contract (with select_related organisation, supplier profile,
     offer lot framework and revision)."""
@@ -184,6 +197,7 @@ def release_for(contract) -> dict:
                 if method_details
                 else ""
             ),
+            **_award_criteria(contract),
         },
         "awards": [
             {

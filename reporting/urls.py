@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports/", views.dashboard, name="dashboard"),
     path("reports/sme-share.csv", views.sme_csv, name="sme_csv"),
     path("reports/savings.csv", views.savings_csv, name="savings_csv"),
+    path("reports/time-to-contract.csv", views.time_csv, name="time_csv"),
     path("staff/reports/", views.staff_dashboard, name="staff_dashboard"),
     path("staff/reports/recalculate/", views.staff_recalculate, name="staff_recalculate"),
     path("staff/reports/sme-share.csv", views.staff_sme_csv, name="staff_sme_csv"),

@@ -27,7 +27,10 @@ from .dashboard import (
 )
 from .exports import csv_text, savings_csv_rows, sme_csv_rows
 from .models import ReportSnapshot, SpendRecord
+from .social_value import social_value_context
 from .tasks import refresh_report_snapshots
+from .time_to_contract import DIMENSIONS as TIME_DIMENSIONS
+from .time_to_contract import time_csv_rows, time_to_contract_context
 
 
 def _dashboard(request, *, staff: bool):
@@ -58,6 +61,8 @@ def _dashboard(request, *, staff: bool):
         "savings_csv_urls": [
             (d, f"{reverse(csv_savings)}?by={d}") for d in ["overall", *savings_dimensions]
         ],
+        "time": time_to_contract_context(),
+        "social_value": social_value_context(),
     }
     if staff:
         context["history"] = recent_snapshots()
@@ -140,6 +145,19 @@ def _csv_response(kind: str, by: str, allowed: list[str]) -> HttpResponse:
         f'attachment; filename="ndx-{name}-by-{by}-{computed:%Y-%m-%d-%H%M}.csv"'
     )
     response["Last-Modified"] = computed.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    return response
+
+
+@require_GET
+def time_csv(request):
+    by = request.GET.get("by", "route")
+    if by not in ("overall", *TIME_DIMENSIONS):
+        raise Http404("There is no such grouping")
+    response = HttpResponse(csv_text(time_csv_rows(by)), content_type="text/csv; charset=utf-8")
+    today = timezone.localdate()
+    response["Content-Disposition"] = (
+        f'attachment; filename="ndx-time-to-contract-by-{by}-{today:%Y-%m-%d}.csv"'
+    )
     return response
 
 

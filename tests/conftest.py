@@ -17,7 +17,7 @@ from django.conf import settings  # noqa: E402
 
 from ndx.celery import app as celery_app  # noqa: E402
 
-pytest_plugins = ["tests.browser.fixtures"]
+pytest_plugins = ["tests.browser.fixtures", "tests.html_validity"]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from tests.auth import Client
 
 from .accounts.factories import StaffFactory, member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("valid_html")]
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from tests.plain_words import assert_plain_words, bad_plurals, plain_words_probl
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ["ndx", "catalogue", "suppliers", "contracts", "buying", "reviews", "matching"]
-SOURCE_DIRS += ["reporting"]
+SOURCE_DIRS += ["reporting", "market", "guidance"]
 
 
 def _audit_calls():

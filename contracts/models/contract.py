@@ -126,6 +126,10 @@ class Contract(models.Model):
     awarded_at = models.DateTimeField()
     # From the requirement's creation (or the shortlist's, for awards without one) to award.
     time_to_award = models.DurationField(null=True, blank=True)
+    # Further competitions: the weight given to social value (%) and the winning response's
+    # score (0 to 100) for each model criteria theme it was asked (contracts/social_value.py).
+    social_value_weight = models.PositiveSmallIntegerField(null=True, blank=True)
+    social_value_scores = models.JSONField(default=dict, blank=True)
     review_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -6,9 +6,11 @@
 - performance.py: KPIs, performance reports, supplier responses, flags and reminders;
 - variations.py: section 74 changes, change notices, supplier acceptance and versions;
 - benefits.py: the outcomes assessment;
-- renewals.py: contracts ending in 90 and 30 days.
+- renewals.py: contracts ending in 90 and 30 days;
+- social_value.py: the social value weight and theme scores kept from the competition.
 """
 
 from .award import contract_create
+from .social_value import contract_social_value_record
 
-__all__ = ["contract_create"]
+__all__ = ["contract_create", "contract_social_value_record"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ..models import Contract
 from ..services.performance import reports_due
 from ..services.renewals import contracts_ending
+from ..timing import route_median_days
 from ..value import headroom
 
 register = template.Library()
@@ -59,4 +60,14 @@ def contracts_to_do(user) -> dict:
         "awaiting_benefits": contracts.filter(
             status=Contract.Status.ACTIVE, end_date__lt=today, benefits=""
         ),
+    }
+
+
+@register.inclusion_tag("contracts/_time_taken.html")
+def time_taken(contract):
+    """On the buyer's contract page: how long this one took, beside the national median."""
+    median = route_median_days(contract.route) if contract.time_to_award is not None else None
+    return {
+        "contract": contract,
+        "median": timedelta(days=median) if median is not None else None,
     }

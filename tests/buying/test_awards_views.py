@@ -27,7 +27,7 @@ from .award_helpers import (
     supplier_offer,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("valid_html")]
 
 SCRIPT = '<script>alert("x")</script><b>bold</b>'
 ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;"

@@ -12,7 +12,7 @@ from tests.auth import Client
 from tests.catalogue.factories import LotFactory, make_offer, revision_content
 from tests.suppliers.factories import approved_supplier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("valid_html")]
 
 PDF = b"%PDF-1.4\n% a small test document\n%%EOF\n"
 

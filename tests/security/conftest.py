@@ -24,17 +24,20 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from buying.models import FurtherCompetition
+from buying.models import FurtherCompetition, Requirement
 from buying.requirement_forms import STEP_FORMS
 from buying.services import clarifications as clarification_services
 from buying.services import competitions as competition_services
+from buying.services import pooling as pooling_services
 from buying.services import requirements as requirement_services
 from buying.services import responses as response_services
 from buying.services import saved_searches as saved_search_services
 from buying.services import shortlists as shortlist_services
 from catalogue.models import CatalogueImport, Framework, OfferDocument
 from catalogue.search_index import revision_search_index
-from contracts.models import ContractKpi, ContractVariation, PerformanceReport
+from contracts.models import ContractKpi, ContractOutcome, ContractVariation, PerformanceReport
+from guidance import services as guidance_services
+from guidance.models import GuidancePage
 from market.services import directory as directory_services
 from market.services import engagements as engagement_services
 from market.services import pipeline as pipeline_services
@@ -342,6 +345,54 @@ def build_world() -> SimpleNamespace:
     )
     report_snapshots_refresh()
 
+    # The closed competition asks one model social value criteria theme (scored by theme).
+    FurtherCompetition.objects.filter(pk=w.competition_closed.pk).update(
+        social_value_themes=["wellbeing"]
+    )
+    w.competition_closed.refresh_from_db()
+
+    # --- a demand pool of buyer A (lead), buyer B and a third council ---------------------------
+    third = BuyerOrganisationFactory(name="Buyer C Council")
+    pooled = [
+        Requirement.objects.create(
+            organisation=organisation,
+            status=Requirement.Status.SUBMITTED,
+            title=f"Housing repairs for {organisation.name}",
+            problem="Online repair booking.",
+            users_description="Tenants",
+            user_count=100,
+            lot=w.lot,
+            framework=w.framework,
+        )
+        for organisation in (w.buyer_a, w.buyer_b, third)
+    ]
+    w.pool = pooling_services.pool_create(
+        actor=w.users["staff"], requirements=pooled, lead=pooled[0]
+    )
+
+    # --- guidance -------------------------------------------------------------------------------
+    w.guidance_page = GuidancePage.objects.get(slug="choosing-a-route")
+    case = {
+        "title": "Faster repairs",
+        "problem": "Repairs took weeks.",
+        "approach": "A direct award.",
+        "outcomes": "Same-day repairs.",
+        "supplier_agreed": True,
+    }
+    for contract in (w.review.contract, w.held_review.contract):
+        ContractOutcome.objects.create(
+            contract=contract, text="Faster repairs", assessment="achieved"
+        )
+    w.case_study = guidance_services.case_study_publish(
+        actor=w.users["staff"],
+        case_study=guidance_services.case_study_offer(
+            actor=buyer_member, contract=w.review.contract, data=case
+        ),
+    )
+    w.offered_case_study = guidance_services.case_study_offer(
+        actor=buyer_member, contract=w.held_review.contract, data=case
+    )
+
     # --- accounts -------------------------------------------------------------------------------
     w.invitation_pending = InvitationFactory(
         organisation=w.buyer_a, invited_by=buyer_admin, email="new.person@buyera.example"
@@ -473,6 +524,7 @@ PROJECT_APPS = {"accounts", "audit", "catalogue", "suppliers", "buying", "review
 PROJECT_APPS |= {"reporting"}
 PROJECT_APPS |= {"notifications"}
 PROJECT_APPS |= {"market"}
+PROJECT_APPS |= {"guidance"}
 # Signing in updates User.last_login; that is not a change made by the request under test.
 NOT_FINGERPRINTED = {"accounts.user"}
 

@@ -357,6 +357,87 @@ def test_review_response_form(client, world, text):
         check_pages(Client(), [f"/reviews/{review.pk}/"], " (anonymous)")
 
 
+# --- guidance pages (staff) and case studies (buyer, staff) ---------------------------------------
+
+GUIDANCE_PAGE = {
+    "title": text_or("Choosing a route"),
+    "summary": text_or("When each route is allowed."),
+    "body": text_or("## When\n\nSome *text* and [a link](https://www.gov.uk/).", "No heading"),
+}
+
+
+@FUZZ
+@given(data=st.fixed_dictionaries(GUIDANCE_PAGE))
+def test_guidance_page_form(client, world, data):
+    slug = world.guidance_page.slug
+    with rolled_back():
+        client = staff_client(world)
+        post_form(client, f"/staff/guidance/{slug}/", data)
+        check_pages(client, [f"/staff/guidance/{slug}/", "/staff/guidance/"], " (staff)")
+        check_pages(Client(), [f"/guidance/{slug}/", "/guidance/"], " (anonymous)")
+
+
+CASE_STUDY = {
+    "title": text_or("Faster repairs"),
+    "problem": text_or("Repairs took weeks."),
+    "approach": text_or("A direct award."),
+    "outcomes": text_or("Same-day repairs."),
+    "figures": text_or("", "£40,000 a year"),
+    "supplier_agreed": text_or("on", ""),
+}
+
+
+@FUZZ
+@given(data=st.fixed_dictionaries(CASE_STUDY), reason=text_or("Names a tenant."))
+def test_case_study_forms(client, world, data, reason):
+    from guidance.models import CaseStudy
+
+    contract = world.contract
+    with rolled_back():
+        sign_in(client, world, "buyer_a_member")
+        post_form(client, f"/guidance/case-studies/offer/{contract.pk}/", data)
+        study = CaseStudy.objects.filter(contract=contract).first()
+        if study is not None:
+            staff = staff_client(world)
+            check_pages(staff, [f"/staff/guidance/case-studies/{study.pk}/"], " (staff)")
+            post_form(staff, f"/staff/guidance/case-studies/{study.pk}/publish/", {})
+            check_pages(Client(), [f"/guidance/case-studies/{study.pk}/"], " (anonymous)")
+            post_form(
+                staff, f"/staff/guidance/case-studies/{study.pk}/decline/", {"reason": reason}
+            )
+
+
+# --- demand pooling (buyer, staff) ---------------------------------------------------------------
+
+
+@FUZZ
+@given(quantity=text_or("150", "0", "-5", "1e9"), requirements=TEXT, lead=TEXT)
+def test_pool_forms(client, world, quantity, requirements, lead):
+    pool = world.pool
+    with rolled_back():
+        sign_in(client, world, "buyer_a_member")
+        post_form(client, f"/buying/pools/{pool.pk}/join/", {"quantity": quantity})
+        post_form(client, f"/buying/pools/{pool.pk}/start/", {"competition": requirements})
+        check_pages(client, [f"/buying/pools/{pool.pk}/", "/buying/pools/"])
+        staff = staff_client(world)
+        post_form(staff, "/staff/pooling/new/", {"requirements": requirements, "lead": lead})
+        check_pages(staff, ["/staff/pooling/"], " (staff)")
+
+
+@FUZZ
+@given(themes=st.lists(text_or("wellbeing", "climate_change"), max_size=3), note=TEXT, score=TEXT)
+def test_social_value_criteria_forms(client, world, themes, note, score):
+    draft, closed = world.competition_draft, world.competition_closed
+    with rolled_back():
+        sign_in(client, world, "buyer_a_member")
+        url = f"/buying/competitions/{draft.pk}/social-value/"
+        post_form(client, url, {"themes": themes, "note": note})
+        check_pages(client, [f"/buying/competitions/{draft.pk}/"])
+        url = f"/buying/competitions/{closed.pk}/responses/{world.response.pk}/social-value/"
+        post_form(client, url, {"wellbeing": score})
+        check_pages(client, [f"/buying/competitions/{closed.pk}/"])
+
+
 # --- frameworks (staff) --------------------------------------------------------------------------------
 
 
@@ -740,6 +821,7 @@ def test_withdraw_link_with_any_token(client, world, token):
 
 STORED = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
 POISONED_APPS = ("accounts", "catalogue", "suppliers", "contracts", "buying", "reviews", "market")
+POISONED_APPS += ("guidance",)
 # Text fields that hold codes, addresses or values copied from a list of choices, not prose.
 NOT_PROSE = {
     "email",
