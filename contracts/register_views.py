@@ -4,8 +4,6 @@ from, and a supplier's own performance across its buyers."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 
 from django.db.models import F, OuterRef, Subquery
@@ -13,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from ndx import exports
 from ndx.accounts.decorators import member_required, staff_required
 from ndx.accounts.models import Organisation
 
@@ -58,12 +57,6 @@ def filtered_register(params):
     return form, contracts
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 CSV_HEADER = [
     "reference",
     "title",
@@ -82,31 +75,26 @@ CSV_HEADER = [
 
 
 def register_csv(contracts) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    for c in contracts:
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    c.reference,
-                    c.title,
-                    c.organisation.name,
-                    c.supplier.name,
-                    c.offer.lot.framework.name,
-                    c.offer.lot.name,
-                    c.status,
-                    c.start_date,
-                    c.end_date,
-                    c.value_at_award,
-                    c.value,
-                    c.latest_rating or "",
-                    "yes" if c.flagged_at else "no",
-                )
-            ]
+    """The register as CSV, through the one safe writer (ndx/exports.py)."""
+    rows = [
+        (
+            c.reference,
+            c.title,
+            c.organisation.name,
+            c.supplier.name,
+            c.offer.lot.framework.name,
+            c.offer.lot.name,
+            c.status,
+            c.start_date,
+            c.end_date,
+            c.value_at_award,
+            c.value,
+            c.latest_rating or "",
+            "yes" if c.flagged_at else "no",
         )
-    return out.getvalue()
+        for c in contracts
+    ]
+    return exports.csv_text(rows, headers=CSV_HEADER, lineterminator="\n")
 
 
 @staff_required

@@ -78,3 +78,22 @@ def test_report_csvs():
     rows = list(csv.reader(io.StringIO(content, newline="")))
     assert [row[1] for row in rows[1:]] == ["-12.50"] * len(HOSTILE)  # numbers stay numbers
     assert not _formulas(cell for row in rows for cell in row)
+
+
+def test_staff_contract_register_csv():
+    from django.http import QueryDict
+
+    from contracts.models import Contract
+    from contracts.register_views import filtered_register, register_csv
+    from tests.reviews.factories import ContractFactory
+
+    for value in HOSTILE:
+        contract = ContractFactory()
+        Contract.objects.filter(pk=contract.pk).update(title=value)
+        contract.supplier.name = value
+        contract.supplier.save(update_fields=["name"])
+    content = register_csv(filtered_register(QueryDict(""))[1])
+    rows = list(csv.reader(io.StringIO(content, newline="")))
+    assert len(rows) == len(HOSTILE) + 1
+    assert not _formulas(cell for row in rows for cell in row)
+    assert {row[1] for row in rows[1:]} == {"'" + v for v in HOSTILE}
