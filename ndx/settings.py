@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "reviews",
     "matching",
     "reporting",
+    "homes",
 ]
 
 MIDDLEWARE = [
@@ -217,7 +218,7 @@ NDX_TRUST_PROXY = os.environ.get("NDX_TRUST_PROXY", "") == "1"
 NDX_TRUST_PROXY_HOPS = int(os.environ.get("NDX_TRUST_PROXY_HOPS", "1"))
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "accounts:dashboard"
+LOGIN_REDIRECT_URL = "homes:home"  # each role lands on its own work
 # Sessions end after this long unused (ndx.accounts.middleware.IdleTimeoutMiddleware): staff
 # 30 minutes, everyone else 8 hours. Sensitive actions ask for the password again if the last
 # sign-in is older than ACCOUNT_REAUTHENTICATION_TIMEOUT (allauth, 5 minutes).
