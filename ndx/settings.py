@@ -157,6 +157,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Daily at 7am: one summary email per person who chose the daily digest (idempotent:
     # a notification is in one digest at most).
+    # Hourly; idempotent (one reminder an invitation): a deadline 48 hours away.
+    "buying-remind-competition-deadlines": {
+        "task": "buying.tasks.remind_competition_deadlines",
+        "schedule": 3600,
+    },
+    # Daily at 8am: staff hear of the queue items past their service level (one a day).
+    "homes-notify-staff-of-decisions-due": {
+        "task": "homes.tasks.notify_staff_of_decisions_due",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "notifications-daily-digest": {
         "task": "ndx.notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
