@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from catalogue.compare import estimate_inputs
 from catalogue.models import Offer
+from catalogue.pricing import estimate_for_revision
 from catalogue.templatetags.catalogue_tags import money
 from contracts.models import Contract
 from ndx.accounts.decorators import member_required
@@ -76,14 +78,18 @@ def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | 
                 return redirect("contracts:contract", pk=contract.pk)
     else:
         start = timezone.localdate() + timedelta(days=14)
-        form = DirectAwardForm(
-            initial={
-                "unit_price": terms["national_price"],
-                "start_date": start,
-                "end_date": start.replace(year=start.year + 1) - timedelta(days=1),
-            },
-            **form_kwargs,
-        )
+        initial = {
+            "unit_price": terms["national_price"],
+            "start_date": start,
+            "end_date": start.replace(year=start.year + 1) - timedelta(days=1),
+        }
+        # From the comparison: the quantity and term already typed, as the award quantity.
+        quantity, months, errors = estimate_inputs(request.GET)
+        if quantity and months and not errors and revision is not None:
+            estimate = estimate_for_revision(revision, quantity=quantity, months=months)
+            if estimate is not None:
+                initial["quantity"] = f"{estimate.award_quantity:f}"
+        form = DirectAwardForm(initial=initial, **form_kwargs)
     if item is not None:
         back = (reverse("buying:shortlist", args=[item.shortlist_id]), "Back to the shortlist")
     else:
