@@ -85,6 +85,11 @@ def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | 
         }
         # From the comparison: the quantity and term already typed, as the award quantity.
         quantity, months, errors = estimate_inputs(request.GET)
+        requirement = _requirement_asked(request)
+        if requirement is not None and not (quantity or months):
+            # The requirement's answers, given once: its users and contract length.
+            initial["requirement"] = str(requirement.pk)
+            quantity, months = requirement.user_count, requirement.contract_months
         if quantity and months and not errors and revision is not None:
             estimate = estimate_for_revision(revision, quantity=quantity, months=months)
             if estimate is not None:
@@ -107,6 +112,14 @@ def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | 
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _requirement_asked(request) -> Requirement | None:
+    """The buyer's own requirement named by ?requirement= (None if absent or not theirs)."""
+    raw = request.GET.get("requirement", "")
+    if not raw.isdigit():
+        return None
+    return Requirement.objects.visible_to(request.user).filter(pk=int(raw)).first()
 
 
 @buyer_required
