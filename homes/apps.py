@@ -8,3 +8,4 @@ class HomesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "homes"
     verbose_name = "Task homes"
+    demo_order = 35  # the demo market: after buying (30), before matching (40) and reviews (50)
