@@ -42,7 +42,7 @@ def _account_menu(user, path: str) -> str:
     if user.organisation is not None:
         links.append(("Your organisation", reverse("accounts:organisation")))
     if user.is_buyer:
-        links.append(("Your organisation's figures", reverse("reporting:organisation")))
+        links.append(("Your spending figures", reverse("reporting:organisation")))
     links.append(("Notification emails", reverse("notifications:settings")))
     links.append(("Sign out", reverse("account_logout")))
     account_paths = [reverse("accounts:dashboard"), "/accounts/"]
