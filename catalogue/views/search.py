@@ -19,6 +19,7 @@ FILTER_KEYS = (
     "framework",
     "lot",
     "category",
+    "phase",
     "cpv",
     "pricing",
     "price_min",
