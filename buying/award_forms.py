@@ -17,6 +17,7 @@ from django.utils import timezone
 from catalogue.forms.frameworks import DatePartsField, date_input_params
 from contracts.value import PRICING_QUESTIONS
 from ndx.govuk import field_component
+from ndx.plain_words import count_noun
 
 from .services import terms as award_terms
 
@@ -36,6 +37,14 @@ def _number(width: int = 10, mode: str = "decimal", **kwargs) -> forms.CharField
         ),
         **kwargs,
     )
+
+
+def _value_sentence(quantity) -> str:
+    """'The contract is for 1 unit, so its value is this price.' (never 'this times 1.00')."""
+    units = count_noun(quantity, "unit")
+    if quantity == 1:
+        return f"The contract is for {units}, so its value is this price."
+    return f"The contract is for {units}, so its value is this price times {units.split()[0]}."
 
 
 class AffixMixin:
@@ -284,7 +293,7 @@ class ResponseForm(AffixMixin, forms.Form):
         if invitation.national_price is not None:
             self.fields["unit_price"].help_text = (
                 f"At or below your national price of £{invitation.national_price:,.2f}. "
-                f"The contract value is this times {competition.quantity:,.2f}."
+                + _value_sentence(competition.quantity)
             )
         self.fields["quality_response"].help_text = competition.quality_criteria
         self.fields["social_value_response"].help_text = competition.social_value_criteria

@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from catalogue.compare import estimate_inputs
 from catalogue.models import Offer
+from catalogue.pricing import estimate_for_revision
 from catalogue.templatetags.catalogue_tags import money
 from contracts.models import Contract
 from ndx.accounts.decorators import member_required, sensitive_action
@@ -98,14 +100,23 @@ def _direct_award(request, *, item: ShortlistItem | None = None, offer: Offer | 
                 return redirect("contracts:contract", pk=contract.pk)
     else:
         start = timezone.localdate() + timedelta(days=14)
-        form = DirectAwardForm(
-            initial={
-                "unit_price": terms["national_price"],
-                "start_date": start,
-                "end_date": start.replace(year=start.year + 1) - timedelta(days=1),
-            },
-            **form_kwargs,
-        )
+        initial = {
+            "unit_price": terms["national_price"],
+            "start_date": start,
+            "end_date": start.replace(year=start.year + 1) - timedelta(days=1),
+        }
+        # From the comparison: the quantity and term already typed, as the award quantity.
+        quantity, months, errors = estimate_inputs(request.GET)
+        requirement = _requirement_asked(request)
+        if requirement is not None and not (quantity or months):
+            # The requirement's answers, given once: its users and contract length.
+            initial["requirement"] = str(requirement.pk)
+            quantity, months = requirement.user_count, requirement.contract_months
+        if quantity and months and not errors and revision is not None:
+            asked = estimate_for_revision(revision, quantity=quantity, months=months)
+            if asked is not None:
+                initial["quantity"] = f"{asked.award_quantity:f}"
+        form = DirectAwardForm(initial=initial, **form_kwargs)
     return _render(request, form, terms, item, offer, estimate)
 
 
@@ -129,6 +140,14 @@ def _render(request, form, terms, item, offer, estimate):
         },
         status=400 if request.method == "POST" and form.errors else 200,
     )
+
+
+def _requirement_asked(request) -> Requirement | None:
+    """The buyer's own requirement named by ?requirement= (None if absent or not theirs)."""
+    raw = request.GET.get("requirement", "")
+    if not raw.isdigit():
+        return None
+    return Requirement.objects.visible_to(request.user).filter(pk=int(raw)).first()
 
 
 @buyer_required

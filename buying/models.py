@@ -28,6 +28,10 @@ class Requirement(models.Model):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
 
+    class BudgetBasis(models.TextChoices):
+        TOTAL = "total", "For the whole contract"
+        YEAR = "year", "For each year"
+
     class Timescale(models.TextChoices):
         ASAP = "asap", "As soon as possible"
         THREE_MONTHS = "3m", "Within 3 months"
@@ -57,6 +61,14 @@ class Requirement(models.Model):
     )
     budget_max = models.DecimalField(
         "budget up to (£)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # Asked once with the budget; later steps (the comparison's estimate, the award's
+    # quantity) use them instead of asking again.
+    budget_basis = models.CharField(
+        "the budget is", max_length=5, choices=BudgetBasis.choices, blank=True
+    )
+    contract_months = models.PositiveSmallIntegerField(
+        "contract length (months)", null=True, blank=True
     )
     timescale = models.CharField(max_length=10, choices=Timescale.choices, blank=True)
     location = models.CharField(max_length=200, blank=True)

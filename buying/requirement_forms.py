@@ -101,6 +101,17 @@ class BudgetForm(forms.Form):
         label="Up to (optional)",
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
     )
+    budget_basis = AnyChoiceField(
+        label="Is this budget for the whole contract or for each year? (optional)",
+        required=False,
+        choices=Requirement.BudgetBasis.choices,
+        widget=forms.RadioSelect,
+    )
+    contract_months = _text(
+        label="How long will the contract last, in months? (optional)",
+        help_text="A whole number, like 24. We use it to estimate costs and for the award.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+    )
 
 
 class TimescaleForm(forms.Form):
@@ -188,7 +199,12 @@ def step_initial(step: str, requirement: Requirement) -> dict:
             "nice_to_haves": "\n".join(r.nice_to_haves),
         }
     if step == "budget":
-        return {"budget_min": money_text(r.budget_min), "budget_max": money_text(r.budget_max)}
+        return {
+            "budget_min": money_text(r.budget_min),
+            "budget_max": money_text(r.budget_max),
+            "budget_basis": r.budget_basis,
+            "contract_months": r.contract_months,
+        }
     if step == "preference":
         return {"lot": str(r.lot_id) if r.lot_id else None}
     return {

@@ -22,6 +22,7 @@ from catalogue.templatetags.catalogue_tags import money
 from contracts.models import Contract
 from ndx.accounts.decorators import member_required
 from ndx.accounts.forms import apply_validation_error
+from ndx.plain_words import count_noun
 
 from .models import Requirement
 from .requirement_forms import STEP_FORMS, TitleForm, step_initial
@@ -79,13 +80,19 @@ def _labels(values: list[str], choices) -> list[str]:
 
 def _budget(requirement: Requirement) -> str | None:
     low, high = requirement.budget_min, requirement.budget_max
+    text = None
     if low is not None and high is not None:
-        return f"{money(low)} to {money(high)}"
-    if low is not None:
-        return f"From {money(low)}"
-    if high is not None:
-        return f"Up to {money(high)}"
-    return None
+        text = f"{money(low)} to {money(high)}"
+    elif low is not None:
+        text = f"From {money(low)}"
+    elif high is not None:
+        text = f"Up to {money(high)}"
+    if text and requirement.budget_basis:
+        text += " a year" if requirement.budget_basis == "year" else " for the whole contract"
+    if requirement.contract_months:
+        term = count_noun(requirement.contract_months, "month")
+        text = f"{text}, over {term}" if text else f"A contract of {term}"
+    return text
 
 
 def _preference(requirement: Requirement) -> str:

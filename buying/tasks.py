@@ -7,6 +7,7 @@ import smtplib
 from celery import shared_task
 
 from .services.emails import clarification_email_send, competition_email_send
+from .services.notices import competition_deadline_reminders_send
 
 RETRY = {
     "autoretry_for": (smtplib.SMTPException, ConnectionError, TimeoutError),
@@ -24,3 +25,10 @@ def send_competition_email(invitation_id: int, kind: str) -> None:
 @shared_task(**RETRY)
 def send_clarification_email(question_id: int, invitation_id: int) -> None:
     clarification_email_send(question_id=question_id, invitation_id=invitation_id)
+
+
+@shared_task
+def remind_competition_deadlines() -> int:
+    """Hourly: invited suppliers that have not responded hear 48 hours before the deadline
+    (idempotent: one reminder an invitation)."""
+    return competition_deadline_reminders_send()

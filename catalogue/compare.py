@@ -7,6 +7,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from ndx.plain_words import count_noun, money
+
+from . import pricing
 from .models import Offer
 
 LIMIT = 4
@@ -81,7 +84,7 @@ def comparison_rows(offers: list[Offer]) -> list[dict[str, Any]]:
             lambda o: (
                 "None"
                 if not o.published_revision.minimum_term_months
-                else f"{o.published_revision.minimum_term_months} months"
+                else count_noun(o.published_revision.minimum_term_months, "month")
             ),
         ),
         (
@@ -92,8 +95,63 @@ def comparison_rows(offers: list[Offer]) -> list[dict[str, Any]]:
             "Data hosting",
             lambda o: o.published_revision.get_hosting_location_display() or "Not stated",
         ),
+        ("Features", lambda o: "; ".join(o.published_revision.features) or "None stated"),
+        ("Service levels", lambda o: o.published_revision.service_levels or "Not stated"),
         ("SME", lambda o: profile(o).sme_label if profile(o) else "Not stated"),
         ("Rating", rating),
         ("Framework and lot", lambda o: f"{o.lot.framework.name}, {o.lot.name}"),
     ]
-    return [{"label": label, "values": [fn(o) for o in offers]} for label, fn in spec]
+    rows = []
+    for label, fn in spec:
+        values = [str(fn(o)) for o in offers]
+        rows.append({"label": label, "values": values, "differs": len(set(values)) > 1})
+    return rows
+
+
+def _whole(raw, low: int, high: int) -> int | None:
+    try:
+        value = int(str(raw).strip().replace(",", ""))
+    except (TypeError, ValueError):
+        return None
+    return value if low <= value <= high else None
+
+
+def estimate_inputs(params) -> tuple[int | None, int | None, list[str]]:
+    """The quantity and term (months) typed on the comparison, and any problems with them."""
+    quantity_raw, months_raw = params.get("quantity", ""), params.get("months", "")
+    errors = []
+    quantity = _whole(quantity_raw, 1, pricing.MAX_QUANTITY) if quantity_raw else None
+    months = _whole(months_raw, 1, pricing.MAX_MONTHS) if months_raw else None
+    if quantity_raw and quantity is None:
+        errors.append(f"Enter a quantity: a whole number from 1 to {pricing.MAX_QUANTITY:,}")
+    if months_raw and months is None:
+        errors.append(f"Enter the contract length in months, from 1 to {pricing.MAX_MONTHS}")
+    return quantity, months, errors
+
+
+def estimate_row(offers: list[Offer], quantity: int, months: int) -> dict[str, Any]:
+    """The estimated total cost of each offer for this quantity and term (catalogue/pricing),
+    the lowest marked."""
+    estimates = [
+        pricing.estimate_for_revision(o.published_revision, quantity=quantity, months=months)
+        for o in offers
+    ]
+    totals = [e.total for e in estimates if e is not None]
+    lowest = min(totals) if len(totals) > 1 else None
+    values = []
+    for estimate in estimates:
+        if estimate is None:
+            values.append("No price stated")
+            continue
+        text = money(estimate.total)
+        if estimate.minimum_term_applied:
+            text += f" (its minimum term is {count_noun(estimate.months, 'month')})"
+        if lowest is not None and estimate.total == lowest:
+            text += " (lowest)"
+        values.append(text)
+    return {
+        "label": f"Estimated total cost for {quantity:,} over {count_noun(months, 'month')}",
+        "values": values,
+        "differs": len(set(values)) > 1,
+        "estimates": estimates,
+    }

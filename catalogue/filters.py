@@ -14,6 +14,8 @@ from django.db.models import Exists, OuterRef, Q
 from .models import Certification, Framework, HostingLocation, Lot, PricingModel, RevisionFacet
 
 MAX_VALUES = 20
+# Lot categories that name a delivery phase: their own filter, not mixed into Category.
+DELIVERY_PHASES = ("Discovery", "Alpha", "Beta", "Live")
 
 
 class MultipleTextField(forms.Field):
@@ -64,6 +66,7 @@ class OfferFilter(django_filters.FilterSet):
     )
     lot = django_filters.MultipleChoiceFilter(field_name="lot_id", label="Lot")
     category = MultipleTextFilter(method="filter_category", label="Category")
+    phase = MultipleTextFilter(method="filter_category", label="Delivery phase")
     cpv = MultipleTextFilter(method="filter_cpv", label="CPV division", pattern=r"\d{2}")
     pricing = django_filters.MultipleChoiceFilter(
         field_name="published_revision__pricing_model",

@@ -10,6 +10,14 @@ all use it, so they agree.
 - per licence, per unit: price x quantity, "one-off";
 - fixed price: the price, "one-off";
 - per day: no estimate (the number of days is not known).
+
+The comparison and the award form work on the whole contract term:
+`term_estimate(price=..., pricing_model=..., quantity=..., months=..., minimum_term_months=...)`
+gives the total and the award quantity the award form takes (`award_quantity`: users x months
+for a per-user-month price, one for a fixed price, otherwise the quantity), so the contract's
+value equals the comparison's estimate for the same quantity and term; a per-user-month price is
+charged for at least the offer's minimum term. `estimate_for_revision(revision, ...)` does the
+same from an offer revision.
 """
 
 from __future__ import annotations
@@ -81,3 +89,63 @@ def estimate_cost(
     if pricing_model == FIXED:
         return Estimate(_money(unit), ONE_OFF, 1)
     return None
+
+
+MAX_QUANTITY = 10_000_000
+MAX_MONTHS = 120
+
+
+def award_quantity(pricing_model: str, *, quantity: int | Decimal, months: int) -> Decimal:
+    """How many units of the price the buyer buys: users × months for a per-user-month
+    price, one for a fixed price, otherwise the quantity itself (licences, units, days)."""
+    quantity = Decimal(quantity)
+    if pricing_model == "per_user_month":
+        return quantity * Decimal(months)
+    if pricing_model == "fixed":
+        return Decimal(1)
+    return quantity
+
+
+def charged_months(months: int, minimum_term_months: int | None) -> int:
+    return max(int(months), int(minimum_term_months or 0))
+
+
+@dataclass(frozen=True)
+class TermEstimate:
+    total: Decimal
+    award_quantity: Decimal
+    months: int
+    minimum_term_applied: bool
+
+
+def term_estimate(
+    *,
+    price: Decimal | None,
+    pricing_model: str,
+    quantity: int | Decimal,
+    months: int,
+    minimum_term_months: int | None = None,
+) -> TermEstimate | None:
+    """The estimated total cost (None when the offer states no price)."""
+    if price is None:
+        return None
+    charged = months
+    applied = False
+    if pricing_model == "per_user_month":
+        charged = charged_months(months, minimum_term_months)
+        applied = charged != months
+    units = award_quantity(pricing_model, quantity=quantity, months=charged)
+    total = (Decimal(price) * units).quantize(PENNY, rounding=ROUND_HALF_UP)
+    return TermEstimate(
+        total=total, award_quantity=units, months=charged, minimum_term_applied=applied
+    )
+
+
+def estimate_for_revision(revision, *, quantity: int, months: int) -> TermEstimate | None:
+    return term_estimate(
+        price=revision.price,
+        pricing_model=revision.pricing_model,
+        quantity=quantity,
+        months=months,
+        minimum_term_months=revision.minimum_term_months,
+    )

@@ -33,7 +33,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .cpv import CPV_DIVISIONS
 from .facet_index import FacetTable, facet_table
-from .filters import RATING_CHOICES, OfferFilter
+from .filters import DELIVERY_PHASES, RATING_CHOICES, OfferFilter
 from .models import (
     Certification,
     HostingLocation,
@@ -342,6 +342,7 @@ def _options(counts: dict[str, int], labels: dict[str, str], selected: list[str]
 
 MULTI = {
     "category": RevisionFacet.Kind.CATEGORY,
+    "phase": RevisionFacet.Kind.CATEGORY,  # the delivery phases among the categories
     "cpv": RevisionFacet.Kind.CPV_DIVISION,
     "cert": RevisionFacet.Kind.CERTIFICATION,
 }
@@ -373,7 +374,7 @@ def filter_masks(table: FacetTable, cleaned: dict[str, Any]) -> dict[str, np.nda
         )
     if cleaned.get("lot"):
         masks["lot"] = _coded_mask(table.lot_codes, table.lot, [str(v) for v in cleaned["lot"]])
-    for name in ("category", "cpv"):
+    for name in ("category", "phase", "cpv"):
         if cleaned.get(name):
             masks[name] = _multi_mask(table, MULTI[name], cleaned[name], require_all=False)
     if cleaned.get("cert"):
@@ -442,12 +443,16 @@ def build_facets(
     facets.append(
         Facet("lot", "Lot", _options(counts, table.lot_names, data.getlist("lot"), False))
     )
-    counts = multi("category", limit=25)
+    known = table.multi_values[MULTI["category"]]
+    phases = multi("phase")
+    phases = {v: phases[v] for v in DELIVERY_PHASES if v in phases}  # in delivery order
+    selected = data.getlist("phase")
+    labels = {v: v for v in [*phases, *[s for s in selected if s in known]]}
+    facets.append(Facet("phase", "Delivery phase", _options(phases, labels, selected, False)))
+    counts = {v: n for v, n in multi("category").items() if v not in DELIVERY_PHASES}
+    counts = dict(list(counts.items())[:25])
     selected = data.getlist("category")
-    labels = {
-        v: v
-        for v in [*counts, *[s for s in selected if s in table.multi_values[MULTI["category"]]]]
-    }
+    labels = {v: v for v in [*counts, *[s for s in selected if s in known]]}
     facets.append(Facet("category", "Category", _options(counts, labels, selected, False)))
     counts = multi("cpv")
     labels = {k: f"{k} {v}" for k, v in CPV_DIVISIONS.items()}

@@ -14,5 +14,5 @@ urlpatterns = [
     path("staff/matching/rebuild/", views.index_rebuild, name="index_rebuild"),
     path("staff/pooling/", pooling_views.clusters, name="clusters"),
     path("staff/pooling/new/", pooling_views.pool_create, name="pool_create"),
-    path("staff/pooling/<int:pk>/cancel/", pooling_views.pool_cancel, name="pool_cancel"),
+    path("staff/pooling/<id:pk>/cancel/", pooling_views.pool_cancel, name="pool_cancel"),
 ]

@@ -41,6 +41,8 @@ def _account_menu(user, path: str) -> str:
     links = [("Your account", reverse("accounts:dashboard"))]
     if user.organisation is not None:
         links.append(("Your organisation", reverse("accounts:organisation")))
+    if user.is_buyer:
+        links.append(("Your spending figures", reverse("reporting:organisation")))
     links.append(("Notification emails", reverse("notifications:settings")))
     links.append(("Sign out", reverse("account_logout")))
     account_paths = [reverse("accounts:dashboard"), "/accounts/"]
@@ -85,7 +87,7 @@ def navigation(request):
             items.append({"text": "Supplier dashboard", "href": reverse("suppliers:dashboard")})
             items.append({"text": "Reviews", "href": reverse("reviews:supplier_reviews")})
         if user.is_staff:
-            items.append({"text": "Staff", "href": reverse("accounts:staff_home")})
+            items.append({"text": "Staff", "href": reverse("homes:staff_home")})
         unread = Notification.objects.for_recipient(user).unread().count()
         items.append(
             {
@@ -109,7 +111,8 @@ def navigation(request):
         item["active"] = item["href"] == current
     navigation = {
         "serviceName": "National Digital Exchange",
-        "serviceUrl": home,
+        # Signed in, the service name goes to the person's own work.
+        "serviceUrl": reverse("homes:home") if signed_in else home,
         "navigation": items,
     }
     if slots:

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "market",
     "reporting",
     "guidance",
+    "homes",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "market.tasks.close_due_engagements",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Hourly; idempotent (one reminder an invitation): a deadline 48 hours away.
+    "buying-remind-competition-deadlines": {
+        "task": "buying.tasks.remind_competition_deadlines",
+        "schedule": 3600,
+    },
+    # Daily at 8am: staff hear of the queue items past their service level (one a day).
+    "homes-notify-staff-of-decisions-due": {
+        "task": "homes.tasks.notify_staff_of_decisions_due",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "notifications-daily-digest": {
         "task": "ndx.notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
@@ -250,7 +261,7 @@ NDX_TRUST_PROXY = os.environ.get("NDX_TRUST_PROXY", "") == "1"
 NDX_TRUST_PROXY_HOPS = int(os.environ.get("NDX_TRUST_PROXY_HOPS", "1"))
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "accounts:dashboard"
+LOGIN_REDIRECT_URL = "homes:home"  # each role lands on its own work
 # Sessions end after this long unused (ndx.accounts.middleware.IdleTimeoutMiddleware): staff
 # 30 minutes, everyone else 8 hours. Sensitive actions ask for the password again if the last
 # sign-in is older than ACCOUNT_REAUTHENTICATION_TIMEOUT (allauth, 5 minutes).

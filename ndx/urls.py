@@ -17,6 +17,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("accounts/", include("allauth.urls")),
+    # homes before accounts: /staff/ is the staff home.
+    path("", include("homes.urls")),
     path("", include("ndx.accounts.urls")),
     path("", include("ndx.notifications.urls")),
     path("", include("reporting.urls")),

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from ndx.plain_words import percent as plain_percent
+
 from .charts import Point, bar_chart, column_chart, short_money
 from .exports import TARGET_TEXT, money_text, percent_text
 from .figures import PERIOD_DIMENSIONS
@@ -158,7 +160,8 @@ def _savings_summary(overall: SavingsRow | None, by_fy: list[SavingsRow]) -> str
         latest = by_fy[-1]
         text += (
             f" In the financial year {latest.group} the saving is {money_text(latest.saving)}, "
-            f"{percent_text(latest.ambition_share, 4)} of the government's ambition of £1bn "
+            f"{plain_percent(latest.ambition_share, fraction=True)} of the government's ambition "
+            "of £1bn "
             "a year."
         )
     return text

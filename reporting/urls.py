@@ -6,6 +6,7 @@ app_name = "reporting"
 
 urlpatterns = [
     path("reports/", views.dashboard, name="dashboard"),
+    path("reports/organisation/", views.organisation_reports, name="organisation"),
     path("reports/sme-share.csv", views.sme_csv, name="sme_csv"),
     path("reports/savings.csv", views.savings_csv, name="savings_csv"),
     path("reports/time-to-contract.csv", views.time_csv, name="time_csv"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from contracts.models import Contract
-from ndx.accounts.decorators import staff_required
+from ndx.accounts.decorators import member_required, staff_required
 from ndx.outbox import BROKER_ERRORS, publish
 
 from . import ocds
@@ -27,6 +27,7 @@ from .dashboard import (
 )
 from .exports import csv_text, savings_csv_rows, sme_csv_rows
 from .models import ReportSnapshot, SpendRecord
+from .organisation import organisation_figures
 from .social_value import social_value_context
 from .tasks import refresh_report_snapshots
 from .time_to_contract import DIMENSIONS as TIME_DIMENSIONS
@@ -287,3 +288,15 @@ def ocds_record(request, ocid: str):
         releases_url=f"{base}{reverse('reporting:ocds_releases')}",
     )
     return _ocds_json(package)
+
+
+@member_required(kind="buyer")
+@require_GET
+def organisation_reports(request):
+    """The buyer organisation's own figures: spend, saving, SME share, time to contract."""
+    overall, by_year = organisation_figures(request.user.organisation)
+    return render(
+        request,
+        "reporting/organisation.html",
+        {"organisation": request.user.organisation, "overall": overall, "by_year": by_year},
+    )

@@ -31,6 +31,7 @@ from ndx.accounts.models import Organisation, User
 from ndx.accounts.services import require_staff
 from ndx.audit.services import audit_record
 
+from . import notices
 from .models import (
     HelpfulVote,
     OfferRatingSummary,
@@ -279,6 +280,7 @@ def review_create(*, actor: User, contract, data: dict[str, Any]) -> Review:
     )
     if review.is_published:
         offer_rating_refresh(offer=review.offer)
+        notices.review_published_notify(review)
     return review
 
 
@@ -296,6 +298,7 @@ def review_publish(*, actor: User, review: Review) -> Review:
     review.save(update_fields=["status", "published_at", "moderated_by", "moderated_at"])
     audit_record(actor=actor, action="review.moderation_published", obj=review)
     offer_rating_refresh(offer=review.offer)
+    notices.review_published_notify(review)
     return review
 
 
@@ -384,6 +387,7 @@ def review_respond(*, actor: User, review: Review, text: str) -> ReviewResponse:
     except IntegrityError:
         raise ValidationError("Your organisation has already responded to this review.")
     audit_record(actor=actor, action="review.responded", obj=review)
+    notices.review_answered_notify(review)
     return response
 
 

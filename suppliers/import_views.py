@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from catalogue.models import CatalogueImport
 from ndx.accounts.decorators import staff_required
 from ndx.accounts.forms import apply_validation_error
+from ndx.plain_words import count_noun
 
 from .import_forms import CatalogueImportForm
 from .importing.running import catalogue_import_create
@@ -48,8 +49,8 @@ def import_detail(request, pk: int):
     record = get_object_or_404(CatalogueImport.objects.select_related("uploaded_by"), pk=pk)
     in_progress = record.in_progress
     result_text = (
-        f"{record.rows_total:,} offers: {record.created:,} created, {record.updated:,} updated, "
-        f"from {record.suppliers:,} supplier{'s' if record.suppliers != 1 else ''}"
+        f"{count_noun(record.rows_total, 'offer')}: {record.created:,} created, "
+        f"{record.updated:,} updated, from {count_noun(record.suppliers, 'supplier')}"
     )
     context = {
         "record": record,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from catalogue.models import Framework, FrameworkMembership, Lot, Offer
@@ -13,6 +14,7 @@ from catalogue.search_index import offers_changed
 from ndx.accounts.models import Organisation, User
 from ndx.accounts.services import require_staff
 from ndx.audit.services import audit_record
+from ndx.notifications.services import notification_send_to_organisation
 from ndx.outbox import enqueue_on_commit
 
 from .models import (
@@ -232,6 +234,17 @@ def lot_application_submit(*, actor: User, lot: Lot, answers: dict[str, Any]) ->
 
 def _notify(application: LotApplication) -> None:
     enqueue_on_commit("suppliers.tasks.send_application_decision_email", application.pk)
+    decided = "approved" if application.status == LotApplication.Status.APPROVED else "rejected"
+    notification_send_to_organisation(
+        organisation=application.supplier,
+        kind="suppliers.application_decided",
+        title=f"Your application to join {application.lot} was {decided}",
+        body=application.reason,
+        url=reverse("suppliers:dashboard"),
+        key=f"lot-application-decided-{application.pk}",
+        obj=application,
+        emailed_by_app=True,  # the decision email above
+    )
 
 
 @transaction.atomic

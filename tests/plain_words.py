@@ -22,6 +22,12 @@ from ndx.audit.sentences import DYNAMIC_ACTIONS, SENTENCES
 
 SPOKEN_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder"}
 SKIPPED_ELEMENTS = {"script", "style", "template", "noscript"}
+# A count never runs across these elements' edges ("Rows 1 | Offers created 1" is two cells).
+BLOCK_ELEMENTS = {
+    "p", "li", "dt", "dd", "td", "th", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "div",
+    "label", "legend", "summary", "option", "tr", "ul", "ol", "dl", "table", "section",
+}  # fmt: skip
+BOUNDARY = "\u00a6"  # a broken bar, not a space: no count matches across it
 
 
 class _Text(HTMLParser):
@@ -31,6 +37,8 @@ class _Text(HTMLParser):
         self._skipping = 0
 
     def handle_starttag(self, tag, attrs):
+        if tag in BLOCK_ELEMENTS:
+            self.parts.append(BOUNDARY)
         if tag in SKIPPED_ELEMENTS:
             self._skipping += 1
         attributes = dict(attrs)
@@ -41,6 +49,8 @@ class _Text(HTMLParser):
             self.parts.append(attributes.get("value") or "")
 
     def handle_endtag(self, tag):
+        if tag in BLOCK_ELEMENTS:
+            self.parts.append(BOUNDARY)
         if tag in SKIPPED_ELEMENTS and self._skipping:
             self._skipping -= 1
 
@@ -53,7 +63,9 @@ def visible_text(html: str) -> str:
     parser = _Text()
     parser.feed(html)
     parser.close()
-    return " ".join(" ".join(parser.parts).split())
+    text = " ".join(" ".join(parser.parts).split())
+    # Element edges count once, and none at the ends.
+    return re.sub(r"(?:\s*\u00a6\s*)+", " \u00a6 ", text).strip(" \u00a6")
 
 
 def audit_codes() -> set[str]:

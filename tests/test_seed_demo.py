@@ -34,4 +34,4 @@ def test_demo_users_can_sign_in(client):
     response = client.post(
         "/accounts/login/", {"login": "buyer@leeds.gov.uk", "password": "ndx-demo-password"}
     )
-    assert response.status_code == 302 and response.url == "/account/"
+    assert response.status_code == 302 and response.url == "/home/"

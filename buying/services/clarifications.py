@@ -17,6 +17,7 @@ from ..models import (
     CompetitionInvitation,
     FurtherCompetition,
 )
+from . import notices
 from .common import accepting, own_organisation, supplier_invitation
 from .emails import clarification_emails_queue
 from .terms import MAX_QUESTION, award_text
@@ -83,5 +84,6 @@ def clarification_answer(
         detail={"competition": locked.competition_id},
     )
     clarification_emails_queue(locked)
+    notices.question_answered_notify(locked)
     question.answer, question.answered_at = locked.answer, locked.answered_at
     return locked

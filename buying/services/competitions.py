@@ -20,6 +20,7 @@ from ..models import (
     Shortlist,
     ShortlistItem,
 )
+from . import notices
 from .common import own_organisation
 from .emails import competition_emails_queue
 from .terms import (
@@ -323,6 +324,8 @@ def competition_publish(
         detail={"deadline": locked.deadline.isoformat(), "invited": len(invitations)},
     )
     competition_emails_queue(locked, "invited")
+    for invitation in invitations:
+        notices.invitation_notify(invitation)
     competition.status, competition.published_at = locked.status, locked.published_at
     return locked
 

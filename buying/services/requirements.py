@@ -39,7 +39,7 @@ REQUIREMENT_STEP_FIELDS = {
     "problem": ("problem",),
     "users": ("users_description", "user_count"),
     "needs": ("must_haves", "nice_to_haves"),
-    "budget": ("budget_min", "budget_max"),
+    "budget": ("budget_min", "budget_max", "budget_basis", "contract_months"),
     "timescale": ("timescale",),
     "location": ("location",),
     "security": ("hosting_locations", "certifications"),
@@ -60,6 +60,7 @@ MAX_LOCATION = 200
 MAX_USER_COUNT = 10_000_000
 MAX_NEEDS = 20
 MAX_NEED_LENGTH = 300
+MAX_CONTRACT_MONTHS = 120
 MAX_BUDGET = Decimal("9999999999.99")  # the column holds 12 digits, 2 after the point
 
 _NEEDS_NAMES = {"must_haves": "must-have", "nice_to_haves": "nice-to-have"}
@@ -201,6 +202,20 @@ def _clean_budget(data: dict) -> dict:
             cleaned[field] = _parse_money(data.get(field), field)
         except ValidationError as exc:
             errors.update(exc.message_dict)
+    basis = str(data.get("budget_basis") or "").strip()
+    if basis and basis not in Requirement.BudgetBasis.values:
+        errors["budget_basis"] = "Select whether the budget is for the whole contract or a year"
+    cleaned["budget_basis"] = basis
+    raw = data.get("contract_months")
+    months = None
+    if raw not in (None, "") and str(raw).strip():
+        months = _parse_whole_number(raw)
+        if months is None or not 1 <= months <= MAX_CONTRACT_MONTHS:
+            errors["contract_months"] = (
+                f"Enter the contract length in months, a whole number from 1 to "
+                f"{MAX_CONTRACT_MONTHS}, like 24"
+            )
+    cleaned["contract_months"] = months
     if errors:
         raise ValidationError(errors)
     low, high = cleaned["budget_min"], cleaned["budget_max"]
@@ -297,7 +312,9 @@ def requirement_step_answered(requirement: Requirement, step: str) -> bool:
         "problem": bool(r.problem),
         "users": bool(r.users_description) or r.user_count is not None,
         "needs": bool(r.must_haves or r.nice_to_haves),
-        "budget": r.budget_min is not None or r.budget_max is not None,
+        "budget": r.budget_min is not None
+        or r.budget_max is not None
+        or r.contract_months is not None,
         "timescale": bool(r.timescale),
         "location": bool(r.location),
         "security": bool(r.hosting_locations or r.certifications),
@@ -415,6 +432,8 @@ def requirement_copy(*, actor: User, requirement: Requirement) -> Requirement:
         nice_to_haves=list(requirement.nice_to_haves),
         budget_min=requirement.budget_min,
         budget_max=requirement.budget_max,
+        budget_basis=requirement.budget_basis,
+        contract_months=requirement.contract_months,
         timescale=requirement.timescale,
         location=requirement.location,
         hosting_locations=list(requirement.hosting_locations),

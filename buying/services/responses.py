@@ -19,6 +19,7 @@ from ..models import (
     CompetitionResponse,
     FurtherCompetition,
 )
+from . import notices
 from .common import accepting, deadline_text, own_organisation, supplier_invitation
 from .terms import (
     CRITERIA,
@@ -90,6 +91,7 @@ def response_submit(
         obj=response,
         detail={"competition": competition.pk, "unit_price": str(cleaned["unit_price"])},
     )
+    notices.invitation_responded(invitation)
     return response
 
 

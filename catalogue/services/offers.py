@@ -21,6 +21,7 @@ from ndx.audit.services import audit_record
 
 from ..models import Framework, Lot, Offer, OfferDocument, OfferRevision
 from ..search_index import offers_changed, revision_search_index
+from . import notices
 from .content import clean_revision_content
 
 
@@ -215,6 +216,7 @@ def offer_approve(*, actor: User, revision: OfferRevision) -> Offer:
         detail={"revision": revision.number},
     )
     offers_changed([offer.pk])
+    notices.offer_decided_notify(offer, revision, approved=True)
     return offer
 
 
@@ -243,6 +245,7 @@ def offer_reject(*, actor: User, revision: OfferRevision, reason: str) -> Offer:
         organisation=offer.supplier,
         detail={"revision": revision.number, "reason": reason},
     )
+    notices.offer_decided_notify(offer, revision, approved=False)
     return offer
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from ndx.accounts.decorators import sensitive_action, staff_required
 from ndx.accounts.forms import apply_validation_error
 from ndx.audit.models import AuditEntry
+from ndx.audit.sentences import action_phrase
 
 from ..forms.frameworks import FrameworkForm, LotForm, QuestionForm
 from ..models import DeclarationQuestion, Framework, Lot
@@ -25,20 +26,6 @@ ACTIONS = {
     ),
     "approve_live": (services.framework_approve_live, "{name} is live"),
     "close": (services.framework_close, "{name} is closed"),
-}
-
-AUDIT_LABELS = {
-    "framework.created": "Created",
-    "framework.updated": "Details changed",
-    "framework.opened": "Opened for applications",
-    "framework.live_requested": "Asked for approval to go live",
-    "framework.approved_live": "Approved: made live",
-    "framework.closed": "Closed",
-    "framework.expired": "Expired",
-    "framework.question_added": "Declaration question added",
-    "framework.question_removed": "Declaration question removed",
-    "lot.created": "Lot added",
-    "lot.updated": "Lot changed",
 }
 
 
@@ -109,7 +96,7 @@ def _audit_rows(framework: Framework) -> list[dict]:
             {
                 "when": entry.created_at,
                 "who": entry.actor or "System",
-                "what": AUDIT_LABELS.get(entry.action, entry.action),
+                "what": action_phrase(entry.action),
                 "note": note,
             }
         )

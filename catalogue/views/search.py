@@ -23,6 +23,7 @@ FILTER_KEYS = (
     "framework",
     "lot",
     "category",
+    "phase",
     "cpv",
     "pricing",
     "price_min",
@@ -164,8 +165,16 @@ def compare_remove(request):
 
 def compare(request):
     offers = comparison.compare_offers(session=request.session, user=request.user)
-    return render(
-        request,
-        "catalogue/compare.html",
-        {"offers": offers, "rows": comparison.comparison_rows(offers), "limit": comparison.LIMIT},
-    )
+    quantity, months, errors = comparison.estimate_inputs(request.GET)
+    rows = comparison.comparison_rows(offers)
+    if offers and quantity and months and not errors:
+        rows.insert(0, comparison.estimate_row(offers, quantity, months))
+    context = {
+        "offers": offers,
+        "rows": rows,
+        "limit": comparison.LIMIT,
+        "quantity": request.GET.get("quantity", "")[:20],
+        "months": request.GET.get("months", "")[:20],
+        "estimate_errors": errors,
+    }
+    return render(request, "catalogue/compare.html", context)

@@ -19,7 +19,6 @@ urlpatterns = [
     path("account/your-data/", views.personal_data_download, name="personal_data"),
     path("account/close/", views.account_close, name="close"),
     path("invitations/<str:token>/", views.invitation_landing, name="invitation"),
-    path("staff/", views.staff_home, name="staff_home"),
     path("staff/domains/", views.domain_list, name="domains"),
     path("staff/accounts/", views.staff_accounts, name="staff_accounts"),
     path("staff/accounts/<id:pk>/", views.staff_account, name="staff_account"),

@@ -241,11 +241,6 @@ def invitation_landing(request, token: str):
 
 
 @staff_required
-def staff_home(request):
-    return render(request, "accounts/staff_home.html")
-
-
-@staff_required
 def domain_list(request):
     form = ApprovedDomainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -71,10 +71,13 @@ def notification_send(
     key: str,
     obj: models.Model | None = None,
     security: bool = False,
+    emailed_by_app: bool = False,
 ) -> Notification | None:
     """Notify one person of one event. Returns the new notification, or None when this
     recipient already has one with this `key` (the event was already notified) or cannot
-    receive it (inactive account)."""
+    receive it (inactive account). `emailed_by_app=True` when the app sends its own email for
+    the event (an invitation to bid, an application decision): the notification is then
+    shown but not emailed again, at once or in the digest."""
     if not kind or not title or not key:
         raise ValidationError("A notification needs a kind, a title and a key.")
     if not recipient.is_active:
@@ -91,10 +94,13 @@ def notification_send(
             "object_type": obj._meta.label_lower if obj is not None else "",
             "object_id": str(obj.pk) if obj is not None else "",
             "security": security,
+            "emailed_at": timezone.now() if emailed_by_app else None,
         },
     )
     if not created:
         return None
+    if emailed_by_app:
+        return notification
     choice = NotificationPreference.email_choice_for(recipient)
     if security or choice == NotificationPreference.Email.IMMEDIATE:
         enqueue_on_commit(EMAIL_TASK, notification.pk)
@@ -155,6 +161,20 @@ def notifications_mark_done(
     now = timezone.now()
     rows.filter(read_at__isnull=True).update(read_at=now)
     return rows.update(done_at=now)
+
+
+@transaction.atomic
+def notifications_mark_done_for_organisation(
+    *, organisation, obj: models.Model | None = None, kind: str | None = None
+) -> int:
+    """Someone in `organisation` did what was asked of it (a supplier responded to an
+    invitation): mark every member's matching notifications done. Returns how many."""
+    from ndx.accounts.models import Membership
+
+    total = 0
+    for membership in Membership.objects.filter(organisation=organisation).select_related("user"):
+        total += notifications_mark_done(recipient=membership.user, obj=obj, kind=kind)
+    return total
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from django import template
 
+from ndx import plain_words
 from reporting.exports import money_text, percent_text
 
 register = template.Library()
@@ -15,3 +16,9 @@ def pounds(value) -> str:
 @register.filter
 def percent(value, places: int = 1) -> str:
     return percent_text(value, int(places))
+
+
+@register.filter
+def share_as_read(value) -> str:
+    """A share of 1 as a percentage rounded as people read it ('0.15%', never '0.1482%')."""
+    return plain_words.percent(value, fraction=True) if value is not None else "—"

@@ -78,7 +78,7 @@ def test_buyer_from_approved_domain_signs_up_verifies_and_signs_in(client):
         "/accounts/login/", {"login": "jo.bloggs@york.gov.uk", "password": STRONG}
     )
     assert response.status_code == 302
-    assert response.url == "/account/"
+    assert response.url == "/home/"
     page = client.get("/account/")
     assert page.status_code == 200
     assert "City of York Council" in page.content.decode()

@@ -371,7 +371,7 @@ def test_detail_shows_fields_lots_questions_and_history(staff_client, staff):
         reverse("catalogue:staff_lot_create", args=[framework.pk]),
         reverse("catalogue:staff_questions", args=[framework.pk]),
         "History",
-        "Details changed",
+        "Framework details changed",
         f"by {staff}",
     ]:
         assert fragment in html, fragment
@@ -410,7 +410,7 @@ def test_full_two_person_flow(client):
     assert framework.approved_by == approver
     html = text(client.get(detail))
     assert f"{framework.name} is live" in html
-    assert "Approved: made live" in html
+    assert "Framework approved and made live" in html
     assert f"by {approver}" in html
     assert reverse("catalogue:staff_framework_open", args=[framework.pk]) not in html
     assert reverse("catalogue:staff_framework_approve_live", args=[framework.pk]) not in html

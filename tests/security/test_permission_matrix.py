@@ -148,7 +148,9 @@ ROWS: list[Row] = [
     row("accounts:personal_data", SIGNED_IN),
     row("accounts:close", SIGNED_IN),
     row("accounts:invitation", PUBLIC, lambda w: {"token": w.invitation_pending.token}),
-    row("accounts:staff_home", STAFF),
+    row("homes:staff_home", STAFF),
+    # Where signing in lands: buyers' and suppliers' work; staff go on to /staff/.
+    row("homes:home", expect(all=200, anonymous=LOGIN, staff=302)),
     row("accounts:staff_accounts", STAFF),
     row("accounts:staff_account", STAFF, lambda w: {"pk": w.users["buyer_a_member"].pk}),
     row("accounts:staff_sign_on_list", STAFF),
@@ -169,6 +171,7 @@ ROWS: list[Row] = [
     row("notifications:read", POST_ONLY, pk("notification")),
     # --- reports and open data ----------------------------------------------------------------
     row("reporting:dashboard", PUBLIC),
+    row("reporting:organisation", BUYERS),
     row("reporting:sme_csv", PUBLIC),
     row("reporting:savings_csv", PUBLIC),
     row("reporting:time_csv", PUBLIC),
