@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ndx.accounts.models import User
 from ndx.audit.models import AuditEntry
+from ndx.audit.sentences import action_phrase
 from ndx.audit.services import audit_record
 
 from ..dates import add_months
@@ -165,28 +166,31 @@ def contracts_move_due(*, today: date | None = None) -> dict:
     return {"started": started, "ended": ended, "awaiting_benefits": waiting}
 
 
-# The timeline: audit events in plain words ("Awarded by Priya Shah").
-TIMELINE_WORDS = {
-    "contract.awarded": "Awarded",
-    "contract.started": "Started",
-    "contract.extended": "Extended",
-    "contract.terminated": "Terminated early",
-    "contract.ended": "Ended",
-    "contract.report_filed": "Performance report filed",
-    "contract.report_responded": "Supplier responded to a performance report",
-    "contract.flagged": "Flagged to staff",
-    "contract.variation_proposed": "Change proposed",
-    "contract.change_notice": "Contract change notice published",
-    "contract.variation_accepted": "Change accepted by the supplier",
-    "contract.variation_rejected": "Change rejected by the supplier",
-    "contract.variation_withdrawn": "Change withdrawn",
-    "contract.benefits_assessed": "Benefits assessed",
-    "contract.benefits_not_assessed": "Benefits marked as not assessed",
-    "contract.kpis_set": "KPIs set",
-    "contract.renewal_reminder": "Renewal reminder sent",
-    "contract.report_reminder": "Performance report reminder sent",
-    "review.reminder_sent": "Review reminder sent",
-}
+# The events shown on the timeline, each in the words of the one audit catalogue
+# (ndx/audit/sentences.py): "Contract awarded by Priya Shah".
+TIMELINE_EVENTS = frozenset(
+    {
+        "contract.awarded",
+        "contract.started",
+        "contract.extended",
+        "contract.terminated",
+        "contract.ended",
+        "contract.report_filed",
+        "contract.report_responded",
+        "contract.flagged",
+        "contract.variation_proposed",
+        "contract.change_notice",
+        "contract.variation_accepted",
+        "contract.variation_rejected",
+        "contract.variation_withdrawn",
+        "contract.benefits_assessed",
+        "contract.benefits_not_assessed",
+        "contract.kpis_set",
+        "contract.renewal_reminder",
+        "contract.report_reminder",
+        "review.reminder_sent",
+    }
+)
 
 
 def _name(user) -> str:
@@ -223,9 +227,9 @@ def contract_timeline(contract: Contract) -> list[dict]:
     for entry in (
         AuditEntry.objects.for_object(contract).select_related("actor").order_by("created_at", "id")
     ):
-        words = TIMELINE_WORDS.get(entry.action)
-        if words is None:
+        if entry.action not in TIMELINE_EVENTS:
             continue
+        words = action_phrase(entry.action)
         who = _name(entry.actor)
         text = words + _detail_text(entry) + (f" by {who}" if who else "")
         items.append({"when": _when(entry), "text": text, "action": entry.action})

@@ -124,7 +124,10 @@ def test_timeline_speaks_plainly(world):
     contract = world.award(start_in=0)
     lifecycle.contract_terminate(actor=world.buyer, contract=contract, reason="Moved in-house")
     texts = [item["text"] for item in lifecycle.contract_timeline(contract)]
-    assert texts == ["Awarded by Priya Shah", "Terminated early: Moved in-house by Priya Shah"]
+    assert texts == [
+        "Contract awarded by Priya Shah",
+        "Contract ended early: Moved in-house by Priya Shah",
+    ]
 
 
 @pytest.mark.parametrize("state", sorted(Contract.LIFECYCLE.states()))

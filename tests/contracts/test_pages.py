@@ -72,6 +72,6 @@ def test_contract_page_shows_the_timeline_in_plain_words(client, world):
     contract = world.award(start_in=14)
     client.force_login(world.buyer)
     page = client.get(f"/buying/contracts/{contract.pk}/").content.decode()
-    assert "Awarded by Priya Shah" in page and "Mobilising" in page
+    assert "Contract awarded by Priya Shah" in page and "Mobilising" in page
     assert f"until it starts on {contract.start_date:%-d %B %Y}" in page
     assert contract.start_date > timezone.localdate() + timedelta(days=1)
