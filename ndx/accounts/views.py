@@ -266,7 +266,7 @@ def domain_remove(request, pk: int):
 
 @staff_required
 def staff_accounts(request):
-    query = request.GET.get("q", "").strip()[:200]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL text has no NUL
     users = User.objects.select_related("membership__organisation").order_by("email")
     if query:
         users = users.filter(Q(email__icontains=query) | Q(full_name__icontains=query))

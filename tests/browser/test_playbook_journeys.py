@@ -12,6 +12,8 @@ from django.utils import timezone
 from buying.models import DemandPool, Requirement
 from buying.services import competitions as competition_services
 from contracts.models import Contract
+from guidance.content import install_missing
+from guidance.models import GuidancePage, GuidanceVersion
 from tests.accounts.factories import BuyerOrganisationFactory, StaffFactory, member
 from tests.catalogue.factories import LotFactory, make_offer
 from tests.reviews.factories import ContractFactory
@@ -31,6 +33,9 @@ def fill_date(page, label_prefix: str, day) -> None:
 
 
 def test_route_recommendation_to_a_direct_award_with_the_price_spread(page, live_server):
+    # Transactional tests empty the database between tests, data migrations included: put the
+    # shipped playbook pages back, as the migration does.
+    install_missing(GuidancePage, GuidanceVersion)
     lot = LotFactory(name="Cloud software", direct_award_allowed=True)
     offer, _ = supplier_offer(lot, "Northwind Digital Ltd", price="12.50", list_price="15")
     for price in ["12.50", "12.00", "11.80", "11.50", "11.00"]:

@@ -379,7 +379,7 @@ def build_world() -> SimpleNamespace:
         "outcomes": "Same-day repairs.",
         "supplier_agreed": True,
     }
-    for contract in (w.review.contract, w.held_review.contract):
+    for contract in (w.review.contract, w.held_review.contract, w.contract):
         ContractOutcome.objects.create(
             contract=contract, text="Faster repairs", assessment="achieved"
         )
