@@ -61,7 +61,7 @@ def _through_the_provider(page, username: str) -> None:
 
 def test_a_council_address_signs_in_through_the_provider_and_joins(page, york):
     _through_the_provider(page, "alex")
-    assert page.url.endswith("/account/"), page.url
+    assert page.url.endswith("/home/"), page.url  # signing in lands on the task home
     assert "York Council" in page.content()
     assert_no_axe_violations(page)
     alex = User.objects.get(email="alex@york.gov.uk")
